@@ -29,6 +29,7 @@ $(BUF):
 	npm install --no-audit --no-fund --silent
 
 lint: $(STAMP) $(BUF)
+	$(PY) -m switchboard.tools.protogen --buf-deps build/protodeps
 	$(BUF) lint
 	$(PY) -m ruff check src tests bench
 	$(PY) -m ruff format --check src tests bench

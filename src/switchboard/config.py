@@ -62,7 +62,9 @@ def default_database_url(var_dir: Path) -> str:
     return f"sqlite:///{var_dir / 'switchboard.db'}"
 
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z0-9+]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@)", re.I)
+_PASSWORD_IN_URL = re.compile(
+    r"(?P<head>[a-z0-9+]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@)", re.IGNORECASE
+)
 
 
 def mask_url_password(url: str) -> str:
