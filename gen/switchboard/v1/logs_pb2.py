@@ -29,7 +29,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from switchboard.v1 import common_pb2 as switchboard_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19switchboard/v1/logs.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bswitchboard/v1/common.proto\"\xc6\x02\n\x0fListLogsRequest\x12\x0c\n\x04page\x18\x01 \x01(\x05\x12\r\n\x05limit\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x17\n\x0forganization_id\x18\x05 \x01(\t\x12\x10\n\x08provider\x18\x06 \x01(\t\x12\r\n\x05model\x18\x07 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x08 \x01(\t\x12\r\n\x05route\x18\t \x01(\t\x12\x13\n\x0b\x65nvironment\x18\n \x01(\t\x12\x0e\n\x06status\x18\x0b \x01(\t\x12\x12\n\nstart_date\x18\x0c \x01(\t\x12\x10\n\x08\x65nd_date\x18\r \x01(\t\x12\x10\n\x08min_cost\x18\x0e \x01(\t\x12\x10\n\x08max_cost\x18\x0f \x01(\t\x12\x0f\n\x07sort_by\x18\x10 \x01(\t\x12\x12\n\nsort_order\x18\x11 \x01(\t\"\xb0\x01\n\x10ListLogsResponse\x12&\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x18.switchboard.v1.LogEntry\x12.\n\npagination\x18\x02 \x01(\x0b\x32\x1a.switchboard.v1.Pagination\x12+\n\x07summary\x18\x03 \x01(\x0b\x32\x1a.switchboard.v1.LogSummary\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"n\n\nLogSummary\x12\x16\n\x0etotal_requests\x18\x01 \x01(\x01\x12\x16\n\x0etotal_cost_usd\x18\x02 \x01(\t\x12\x14\n\x0ctotal_tokens\x18\x03 \x01(\x01\x12\x1a\n\x12\x61verage_latency_ms\x18\x04 \x01(\x01\"\xef\x03\n\x08LogEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\x17\n\x0forganization_id\x18\x04 \x01(\t\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x07 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x08 \x01(\t\x12\r\n\x05route\x18\t \x01(\t\x12\x13\n\x0b\x65nvironment\x18\n \x01(\t\x12\x37\n\x0frequest_summary\x18\x0b \x01(\x0b\x32\x1e.switchboard.v1.RequestSummary\x12\x39\n\x10response_summary\x18\x0c \x01(\x0b\x32\x1f.switchboard.v1.ResponseSummary\x12+\n\x07metrics\x18\r \x01(\x0b\x32\x1a.switchboard.v1.LogMetrics\x12\x18\n\x10redaction_status\x18\x0e \x01(\t\x12-\n\x08security\x18\x0f \x01(\x0b\x32\x1b.switchboard.v1.LogSecurity\x12\'\n\x05\x64\x65\x62ug\x18\x10 \x01(\x0b\x32\x18.switchboard.v1.LogDebug\"\x89\x01\n\x0eRequestSummary\x12\x15\n\rmessage_count\x18\x01 \x01(\x05\x12\x18\n\x0btemperature\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x17\n\nmax_tokens\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x0e\n\x06stream\x18\x04 \x01(\x08\x42\x0e\n\x0c_temperatureB\r\n\x0b_max_tokens\"v\n\x0fResponseSummary\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x13\n\x0bhttp_status\x18\x02 \x01(\x05\x12\x15\n\rfinish_reason\x18\x03 \x01(\t\x12\'\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x18.switchboard.v1.LogError\"J\n\x08LogError\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\x12\x11\n\tretryable\x18\x04 \x01(\x08\"\xd2\x01\n\nLogMetrics\x12\x12\n\nlatency_ms\x18\x01 \x01(\x05\x12\x15\n\rprompt_tokens\x18\x02 \x01(\x05\x12\x19\n\x11\x63ompletion_tokens\x18\x03 \x01(\x05\x12\x14\n\x0ctotal_tokens\x18\x04 \x01(\x05\x12\x1a\n\x12\x65stimated_cost_usd\x18\x05 \x01(\t\x12\x15\n\rcached_tokens\x18\x06 \x01(\x05\x12\x18\n\x10reasoning_tokens\x18\x07 \x01(\x05\x12\x1b\n\x13upstream_latency_ms\x18\x08 \x01(\x05\"&\n\x0bLogSecurity\x12\x17\n\x0fredaction_rules\x18\x01 \x03(\t\"\x1e\n\x08LogDebug\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"\x1b\n\rGetLogRequest\x12\n\n\x02id\x18\x01 \x01(\t\"8\n\x0eGetLogResponse\x12&\n\x03log\x18\x01 \x01(\x0b\x32\x19.switchboard.v1.LogDetail\"\x94\x04\n\tLogDetail\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\x17\n\x0forganization_id\x18\x04 \x01(\t\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x07 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x08 \x01(\t\x12\r\n\x05route\x18\t \x01(\t\x12\x13\n\x0b\x65nvironment\x18\n \x01(\t\x12(\n\x07request\x18\x0b \x01(\x0b\x32\x17.google.protobuf.Struct\x12-\n\x08response\x18\x0c \x01(\x0b\x32\x1b.switchboard.v1.LogResponse\x12+\n\x07metrics\x18\r \x01(\x0b\x32\x1a.switchboard.v1.LogMetrics\x12\x0f\n\x07retries\x18\x0e \x01(\x05\x12,\n\x08\x61ttempts\x18\x0f \x03(\x0b\x32\x1a.switchboard.v1.LogAttempt\x12-\n\x08security\x18\x10 \x01(\x0b\x32\x1b.switchboard.v1.LogSecurity\x12\x18\n\x10redaction_status\x18\x11 \x01(\t\x12\'\n\x05\x64\x65\x62ug\x18\x12 \x01(\x0b\x32\x18.switchboard.v1.LogDebug\"\x9f\x01\n\x0bLogResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x13\n\x0bhttp_status\x18\x02 \x01(\x05\x12+\n\ncompletion\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x15\n\rfinish_reason\x18\x04 \x01(\t\x12\'\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x18.switchboard.v1.LogError\"`\n\nLogAttempt\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x12\n\nlatency_ms\x18\x05 \x01(\x05\"\x82\x02\n\x11\x45xportLogsRequest\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12\x10\n\x08provider\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x06 \x01(\t\x12\r\n\x05route\x18\x07 \x01(\t\x12\x13\n\x0b\x65nvironment\x18\x08 \x01(\t\x12\x0e\n\x06status\x18\t \x01(\t\x12\x12\n\nstart_date\x18\n \x01(\t\x12\x10\n\x08\x65nd_date\x18\x0b \x01(\t\x12\x10\n\x08min_cost\x18\x0c \x01(\t\x12\x10\n\x08max_cost\x18\r \x01(\t\"c\n\x11\x44\x65leteLogsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x12\n\nstart_date\x18\x03 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x04 \x01(\t\"+\n\x12\x44\x65leteLogsResponse\x12\x15\n\rdeleted_count\x18\x01 \x01(\x05\x32\xac\x03\n\x0bLogsService\x12\x63\n\x08ListLogs\x12\x1f.switchboard.v1.ListLogsRequest\x1a .switchboard.v1.ListLogsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/api/v1/logs\x12g\n\x06GetLog\x12\x1d.switchboard.v1.GetLogRequest\x1a\x1e.switchboard.v1.GetLogResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x11/api/v1/logs/{id}b\x03log\x12\x64\n\nExportLogs\x12!.switchboard.v1.ExportLogsRequest\x1a\x14.google.api.HttpBody\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/logs/export0\x01\x12i\n\nDeleteLogs\x12!.switchboard.v1.DeleteLogsRequest\x1a\".switchboard.v1.DeleteLogsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e*\x0c/api/v1/logsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19switchboard/v1/logs.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bswitchboard/v1/common.proto\"\xe3\x02\n\x0fListLogsRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x17\n\x0forganization_id\x18\x05 \x01(\t\x12\x10\n\x08provider\x18\x06 \x01(\t\x12\r\n\x05model\x18\x07 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x08 \x01(\t\x12\r\n\x05route\x18\t \x01(\t\x12\x13\n\x0b\x65nvironment\x18\n \x01(\t\x12\x0e\n\x06status\x18\x0b \x01(\t\x12\x12\n\nstart_date\x18\x0c \x01(\t\x12\x10\n\x08\x65nd_date\x18\r \x01(\t\x12\x10\n\x08min_cost\x18\x0e \x01(\t\x12\x10\n\x08max_cost\x18\x0f \x01(\t\x12\x0f\n\x07sort_by\x18\x10 \x01(\t\x12\x12\n\nsort_order\x18\x11 \x01(\tB\x07\n\x05_pageB\x08\n\x06_limit\"\xb0\x01\n\x10ListLogsResponse\x12&\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x18.switchboard.v1.LogEntry\x12.\n\npagination\x18\x02 \x01(\x0b\x32\x1a.switchboard.v1.Pagination\x12+\n\x07summary\x18\x03 \x01(\x0b\x32\x1a.switchboard.v1.LogSummary\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"n\n\nLogSummary\x12\x16\n\x0etotal_requests\x18\x01 \x01(\x01\x12\x16\n\x0etotal_cost_usd\x18\x02 \x01(\t\x12\x14\n\x0ctotal_tokens\x18\x03 \x01(\x01\x12\x1a\n\x12\x61verage_latency_ms\x18\x04 \x01(\x01\"\xef\x03\n\x08LogEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\x17\n\x0forganization_id\x18\x04 \x01(\t\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x07 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x08 \x01(\t\x12\r\n\x05route\x18\t \x01(\t\x12\x13\n\x0b\x65nvironment\x18\n \x01(\t\x12\x37\n\x0frequest_summary\x18\x0b \x01(\x0b\x32\x1e.switchboard.v1.RequestSummary\x12\x39\n\x10response_summary\x18\x0c \x01(\x0b\x32\x1f.switchboard.v1.ResponseSummary\x12+\n\x07metrics\x18\r \x01(\x0b\x32\x1a.switchboard.v1.LogMetrics\x12\x18\n\x10redaction_status\x18\x0e \x01(\t\x12-\n\x08security\x18\x0f \x01(\x0b\x32\x1b.switchboard.v1.LogSecurity\x12\'\n\x05\x64\x65\x62ug\x18\x10 \x01(\x0b\x32\x18.switchboard.v1.LogDebug\"\x89\x01\n\x0eRequestSummary\x12\x15\n\rmessage_count\x18\x01 \x01(\x05\x12\x18\n\x0btemperature\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x17\n\nmax_tokens\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x0e\n\x06stream\x18\x04 \x01(\x08\x42\x0e\n\x0c_temperatureB\r\n\x0b_max_tokens\"v\n\x0fResponseSummary\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x13\n\x0bhttp_status\x18\x02 \x01(\x05\x12\x15\n\rfinish_reason\x18\x03 \x01(\t\x12\'\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x18.switchboard.v1.LogError\"J\n\x08LogError\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\x12\x11\n\tretryable\x18\x04 \x01(\x08\"\xd2\x01\n\nLogMetrics\x12\x12\n\nlatency_ms\x18\x01 \x01(\x05\x12\x15\n\rprompt_tokens\x18\x02 \x01(\x05\x12\x19\n\x11\x63ompletion_tokens\x18\x03 \x01(\x05\x12\x14\n\x0ctotal_tokens\x18\x04 \x01(\x05\x12\x1a\n\x12\x65stimated_cost_usd\x18\x05 \x01(\t\x12\x15\n\rcached_tokens\x18\x06 \x01(\x05\x12\x18\n\x10reasoning_tokens\x18\x07 \x01(\x05\x12\x1b\n\x13upstream_latency_ms\x18\x08 \x01(\x05\"&\n\x0bLogSecurity\x12\x17\n\x0fredaction_rules\x18\x01 \x03(\t\"\x1e\n\x08LogDebug\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"\x1b\n\rGetLogRequest\x12\n\n\x02id\x18\x01 \x01(\t\"8\n\x0eGetLogResponse\x12&\n\x03log\x18\x01 \x01(\x0b\x32\x19.switchboard.v1.LogDetail\"\x94\x04\n\tLogDetail\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\x17\n\x0forganization_id\x18\x04 \x01(\t\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x07 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x08 \x01(\t\x12\r\n\x05route\x18\t \x01(\t\x12\x13\n\x0b\x65nvironment\x18\n \x01(\t\x12(\n\x07request\x18\x0b \x01(\x0b\x32\x17.google.protobuf.Struct\x12-\n\x08response\x18\x0c \x01(\x0b\x32\x1b.switchboard.v1.LogResponse\x12+\n\x07metrics\x18\r \x01(\x0b\x32\x1a.switchboard.v1.LogMetrics\x12\x0f\n\x07retries\x18\x0e \x01(\x05\x12,\n\x08\x61ttempts\x18\x0f \x03(\x0b\x32\x1a.switchboard.v1.LogAttempt\x12-\n\x08security\x18\x10 \x01(\x0b\x32\x1b.switchboard.v1.LogSecurity\x12\x18\n\x10redaction_status\x18\x11 \x01(\t\x12\'\n\x05\x64\x65\x62ug\x18\x12 \x01(\x0b\x32\x18.switchboard.v1.LogDebug\"\x9f\x01\n\x0bLogResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x13\n\x0bhttp_status\x18\x02 \x01(\x05\x12+\n\ncompletion\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x15\n\rfinish_reason\x18\x04 \x01(\t\x12\'\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x18.switchboard.v1.LogError\"`\n\nLogAttempt\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x12\n\nlatency_ms\x18\x05 \x01(\x05\"\x82\x02\n\x11\x45xportLogsRequest\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12\x10\n\x08provider\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x14\n\x0c\x66\x65\x61ture_name\x18\x06 \x01(\t\x12\r\n\x05route\x18\x07 \x01(\t\x12\x13\n\x0b\x65nvironment\x18\x08 \x01(\t\x12\x0e\n\x06status\x18\t \x01(\t\x12\x12\n\nstart_date\x18\n \x01(\t\x12\x10\n\x08\x65nd_date\x18\x0b \x01(\t\x12\x10\n\x08min_cost\x18\x0c \x01(\t\x12\x10\n\x08max_cost\x18\r \x01(\t\"c\n\x11\x44\x65leteLogsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x12\n\nstart_date\x18\x03 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x04 \x01(\t\"+\n\x12\x44\x65leteLogsResponse\x12\x15\n\rdeleted_count\x18\x01 \x01(\x05\x32\xac\x03\n\x0bLogsService\x12\x63\n\x08ListLogs\x12\x1f.switchboard.v1.ListLogsRequest\x1a .switchboard.v1.ListLogsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/api/v1/logs\x12g\n\x06GetLog\x12\x1d.switchboard.v1.GetLogRequest\x1a\x1e.switchboard.v1.GetLogResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x11/api/v1/logs/{id}b\x03log\x12\x64\n\nExportLogs\x12!.switchboard.v1.ExportLogsRequest\x1a\x14.google.api.HttpBody\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/logs/export0\x01\x12i\n\nDeleteLogs\x12!.switchboard.v1.DeleteLogsRequest\x1a\".switchboard.v1.DeleteLogsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e*\x0c/api/v1/logsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,41 +45,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LOGSSERVICE'].methods_by_name['DeleteLogs']._loaded_options = None
   _globals['_LOGSSERVICE'].methods_by_name['DeleteLogs']._serialized_options = b'\202\323\344\223\002\016*\014/api/v1/logs'
   _globals['_LISTLOGSREQUEST']._serialized_start=195
-  _globals['_LISTLOGSREQUEST']._serialized_end=521
-  _globals['_LISTLOGSRESPONSE']._serialized_start=524
-  _globals['_LISTLOGSRESPONSE']._serialized_end=700
-  _globals['_LOGSUMMARY']._serialized_start=702
-  _globals['_LOGSUMMARY']._serialized_end=812
-  _globals['_LOGENTRY']._serialized_start=815
-  _globals['_LOGENTRY']._serialized_end=1310
-  _globals['_REQUESTSUMMARY']._serialized_start=1313
-  _globals['_REQUESTSUMMARY']._serialized_end=1450
-  _globals['_RESPONSESUMMARY']._serialized_start=1452
-  _globals['_RESPONSESUMMARY']._serialized_end=1570
-  _globals['_LOGERROR']._serialized_start=1572
-  _globals['_LOGERROR']._serialized_end=1646
-  _globals['_LOGMETRICS']._serialized_start=1649
-  _globals['_LOGMETRICS']._serialized_end=1859
-  _globals['_LOGSECURITY']._serialized_start=1861
-  _globals['_LOGSECURITY']._serialized_end=1899
-  _globals['_LOGDEBUG']._serialized_start=1901
-  _globals['_LOGDEBUG']._serialized_end=1931
-  _globals['_GETLOGREQUEST']._serialized_start=1933
-  _globals['_GETLOGREQUEST']._serialized_end=1960
-  _globals['_GETLOGRESPONSE']._serialized_start=1962
-  _globals['_GETLOGRESPONSE']._serialized_end=2018
-  _globals['_LOGDETAIL']._serialized_start=2021
-  _globals['_LOGDETAIL']._serialized_end=2553
-  _globals['_LOGRESPONSE']._serialized_start=2556
-  _globals['_LOGRESPONSE']._serialized_end=2715
-  _globals['_LOGATTEMPT']._serialized_start=2717
-  _globals['_LOGATTEMPT']._serialized_end=2813
-  _globals['_EXPORTLOGSREQUEST']._serialized_start=2816
-  _globals['_EXPORTLOGSREQUEST']._serialized_end=3074
-  _globals['_DELETELOGSREQUEST']._serialized_start=3076
-  _globals['_DELETELOGSREQUEST']._serialized_end=3175
-  _globals['_DELETELOGSRESPONSE']._serialized_start=3177
-  _globals['_DELETELOGSRESPONSE']._serialized_end=3220
-  _globals['_LOGSSERVICE']._serialized_start=3223
-  _globals['_LOGSSERVICE']._serialized_end=3651
+  _globals['_LISTLOGSREQUEST']._serialized_end=550
+  _globals['_LISTLOGSRESPONSE']._serialized_start=553
+  _globals['_LISTLOGSRESPONSE']._serialized_end=729
+  _globals['_LOGSUMMARY']._serialized_start=731
+  _globals['_LOGSUMMARY']._serialized_end=841
+  _globals['_LOGENTRY']._serialized_start=844
+  _globals['_LOGENTRY']._serialized_end=1339
+  _globals['_REQUESTSUMMARY']._serialized_start=1342
+  _globals['_REQUESTSUMMARY']._serialized_end=1479
+  _globals['_RESPONSESUMMARY']._serialized_start=1481
+  _globals['_RESPONSESUMMARY']._serialized_end=1599
+  _globals['_LOGERROR']._serialized_start=1601
+  _globals['_LOGERROR']._serialized_end=1675
+  _globals['_LOGMETRICS']._serialized_start=1678
+  _globals['_LOGMETRICS']._serialized_end=1888
+  _globals['_LOGSECURITY']._serialized_start=1890
+  _globals['_LOGSECURITY']._serialized_end=1928
+  _globals['_LOGDEBUG']._serialized_start=1930
+  _globals['_LOGDEBUG']._serialized_end=1960
+  _globals['_GETLOGREQUEST']._serialized_start=1962
+  _globals['_GETLOGREQUEST']._serialized_end=1989
+  _globals['_GETLOGRESPONSE']._serialized_start=1991
+  _globals['_GETLOGRESPONSE']._serialized_end=2047
+  _globals['_LOGDETAIL']._serialized_start=2050
+  _globals['_LOGDETAIL']._serialized_end=2582
+  _globals['_LOGRESPONSE']._serialized_start=2585
+  _globals['_LOGRESPONSE']._serialized_end=2744
+  _globals['_LOGATTEMPT']._serialized_start=2746
+  _globals['_LOGATTEMPT']._serialized_end=2842
+  _globals['_EXPORTLOGSREQUEST']._serialized_start=2845
+  _globals['_EXPORTLOGSREQUEST']._serialized_end=3103
+  _globals['_DELETELOGSREQUEST']._serialized_start=3105
+  _globals['_DELETELOGSREQUEST']._serialized_end=3204
+  _globals['_DELETELOGSRESPONSE']._serialized_start=3206
+  _globals['_DELETELOGSRESPONSE']._serialized_end=3249
+  _globals['_LOGSSERVICE']._serialized_start=3252
+  _globals['_LOGSSERVICE']._serialized_end=3680
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,47 @@
+"""Domain -> proto conversions shared by servicers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from switchboard.domain.catalog import ModelInfo
+from switchboard.money import pico_to_usd
+from switchboard.v1 import models_pb2
+
+
+def timestamp(moment: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def modality(info: ModelInfo) -> str:
+    return "+".join(info.input_modalities) + "->" + "+".join(info.output_modalities)
+
+
+def model_to_proto(info: ModelInfo) -> models_pb2.Model:
+    pricing = models_pb2.ModelPricing(
+        prompt=pico_to_usd(info.input_price),
+        completion=pico_to_usd(info.output_price),
+        input_cache_read=(
+            "" if info.cached_input_price is None else pico_to_usd(info.cached_input_price)
+        ),
+        request="0",
+    )
+    return models_pb2.Model(
+        id=info.id,
+        object="model",
+        created=info.created,
+        owned_by=info.provider,
+        name=info.id,
+        description=info.description,
+        context_length=info.context_length,
+        pricing=pricing,
+        architecture=models_pb2.ModelArchitecture(
+            modality=modality(info),
+            input_modalities=list(info.input_modalities),
+            output_modalities=list(info.output_modalities),
+        ),
+    )

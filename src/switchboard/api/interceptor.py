@@ -1,0 +1,125 @@
+"""One interceptor around every unary and server-streaming RPC.
+
+It sets the request id, times the call for metrics and is the single place where domain
+errors become gRPC statuses (through api.status.abort). Unexpected exceptions are logged with
+their traceback and reach the client only as a generic INTERNAL error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from switchboard.api.status import abort
+from switchboard.context import REQUEST_ID, request_id_from_header
+from switchboard.errors import SwitchboardError
+from switchboard.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+UnaryBehavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+StreamBehavior = Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]]
+
+
+def _request_id(context: grpc.aio.ServicerContext) -> str:
+    for key, value in context.invocation_metadata() or ():
+        if key == "x-request-id":
+            return request_id_from_header(value if isinstance(value, str) else None)
+    return request_id_from_header(None)
+
+
+class _Call:
+    """Bookkeeping of one RPC: request id, outcome code, duration."""
+
+    def __init__(self, method: str, metrics: Metrics, context: grpc.aio.ServicerContext) -> None:
+        self.method = method
+        self.metrics = metrics
+        self.context = context
+        self.request_id = _request_id(context)
+        self.code = "OK"
+        self.started = time.perf_counter()
+        # Each RPC runs in its own task (own context copy), so this never leaks across calls.
+        REQUEST_ID.set(self.request_id)
+
+    async def fail(self, exc: BaseException) -> None:
+        """Record the failure and abort the RPC with the mapped status (always raises)."""
+        if isinstance(exc, SwitchboardError):
+            err = exc
+        else:
+            log.exception("unexpected error in %s (request %s)", self.method, self.request_id)
+            err = SwitchboardError("The server had an error while processing your request.")
+        self.code = err.status.name
+        await abort(self.context, err, self.request_id)
+
+    def finish(self) -> None:
+        self.metrics.observe_rpc(self.method, self.code, time.perf_counter() - self.started)
+
+
+class GatewayInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        method = handler_call_details.method
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(method, handler.unary_unary),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(method, handler.unary_stream),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+    def _wrap_unary(self, method: str, behavior: UnaryBehavior) -> UnaryBehavior:
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            call = _Call(method, self._metrics, context)
+            try:
+                return await behavior(request, context)
+            except asyncio.CancelledError:
+                call.code = "CANCELLED"
+                raise
+            except grpc.aio.AbortError:
+                call.code = "ABORTED"
+                raise
+            except Exception as exc:
+                await call.fail(exc)
+            finally:
+                call.finish()
+
+        return wrapped
+
+    def _wrap_stream(self, method: str, behavior: StreamBehavior) -> StreamBehavior:
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            call = _Call(method, self._metrics, context)
+            try:
+                async for message in behavior(request, context):
+                    yield message
+            except asyncio.CancelledError:
+                call.code = "CANCELLED"
+                raise
+            except grpc.aio.AbortError:
+                call.code = "ABORTED"
+                raise
+            except Exception as exc:
+                await call.fail(exc)
+            finally:
+                call.finish()
+
+        return wrapped

@@ -1,0 +1,67 @@
+"""`python -m switchboard ...`: serve, migrate, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from switchboard import launcher
+from switchboard.bootstrap import migrate_database, prepare
+from switchboard.config import Config, ConfigError
+from switchboard.db.errors import DatabaseUnavailable
+from switchboard.server import ServerStartError, serve
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+def _serve(config: Config) -> int:
+    try:
+        asyncio.run(serve(config))
+    except ServerStartError as exc:
+        print(f"switchboard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+def _migrate(config: Config) -> int:
+    migrate_database(config)
+    print(f"database migrated: {config.safe_database_url}")
+    return 0
+
+
+def _run(config: Config) -> int:
+    return launcher.run(config, prepare)
+
+
+COMMANDS = {
+    "serve": (_serve, "run the gRPC server (foreground)"),
+    "migrate": (_migrate, "apply database migrations"),
+    "run": (_run, "migrate, then start the gRPC server and Envoy; Ctrl-C stops both"),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m switchboard", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        config = Config.from_env()
+        handler, _ = COMMANDS[args.command]
+        return handler(config)
+    except (ConfigError, DatabaseUnavailable) as exc:
+        print(f"switchboard: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,26 @@
+"""Per-request values that travel with the request's task (set by the interceptor)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextvars import ContextVar
+
+REQUEST_ID: ContextVar[str] = ContextVar("switchboard_request_id", default="")
+
+_ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def request_id_from_header(value: str | None) -> str:
+    """Keep a caller's (or Envoy's) x-request-id if it is sane, else make one."""
+    if value and _ACCEPTABLE_REQUEST_ID.match(value):
+        return value
+    return new_request_id()
+
+
+def current_request_id() -> str:
+    return REQUEST_ID.get()

@@ -1,0 +1,1 @@
+"""Provider-neutral data: the hub format between the API layer and provider adapters."""

@@ -1,0 +1,61 @@
+"""Prometheus metrics, in a registry of their own (no module-level state)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+
+LATENCY_BUCKETS = (
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1,
+    2.5,
+    5,
+    10,
+    30,
+)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.rpc_requests = Counter(
+            "switchboard_rpc_requests",
+            "RPCs handled, by method and gRPC status code.",
+            ["method", "code"],
+            registry=self.registry,
+        )
+        self.rpc_duration = Histogram(
+            "switchboard_rpc_duration_seconds",
+            "Time from the RPC's start to its last message, by method.",
+            ["method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def observe_rpc(self, method: str, code: str, seconds: float) -> None:
+        self.rpc_requests.labels(method=method, code=code).inc()
+        self.rpc_duration.labels(method=method).observe(seconds)
+
+    def serve_http(self, addr: str) -> Callable[[], None]:
+        """Expose /metrics on host:port in a daemon thread; returns the function that stops it."""
+        host, _, port = addr.rpartition(":")
+        server, thread = start_http_server(
+            int(port), addr=host or "127.0.0.1", registry=self.registry
+        )
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=2)
+
+        return stop

@@ -1,0 +1,1 @@
+"""Provider adapters: pure translators plus a thin transport, one package per provider."""

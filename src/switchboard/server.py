@@ -1,0 +1,182 @@
+"""The grpc.aio server: servicers, reflection, grpc.health.v1, graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from switchboard.api.health import HealthServicer
+from switchboard.api.interceptor import GatewayInterceptor
+from switchboard.api.models import ModelsServicer
+from switchboard.api.pending import PendingWork, pending_servicer
+from switchboard.config import Config
+from switchboard.runtime import Runtime
+from switchboard.v1 import (
+    analytics_pb2,
+    analytics_pb2_grpc,
+    chat_pb2,
+    chat_pb2_grpc,
+    keys_pb2,
+    keys_pb2_grpc,
+    logs_pb2,
+    logs_pb2_grpc,
+    models_pb2,
+    models_pb2_grpc,
+    openai_pb2,
+    openai_pb2_grpc,
+    settings_pb2,
+    settings_pb2_grpc,
+)
+from switchboard.v1 import (
+    health_pb2 as sb_health_pb2,
+)
+from switchboard.v1 import (
+    health_pb2_grpc as sb_health_pb2_grpc,
+)
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 5.0
+SERVER_OPTIONS = (
+    ("grpc.so_reuseport", 0),  # a taken port must fail loudly, not be shared
+    ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+    ("grpc.max_send_message_length", 32 * 1024 * 1024),
+)
+
+PENDING_WORK = (
+    PendingWork(
+        chat_pb2_grpc.ChatServiceServicer,
+        chat_pb2.DESCRIPTOR.services_by_name["ChatService"],
+        "issue #3 (chat completions)",
+    ),
+    PendingWork(
+        openai_pb2_grpc.OpenAIServiceServicer,
+        openai_pb2.DESCRIPTOR.services_by_name["OpenAIService"],
+        "issue #3 (chat completions)",
+    ),
+    PendingWork(
+        logs_pb2_grpc.LogsServiceServicer,
+        logs_pb2.DESCRIPTOR.services_by_name["LogsService"],
+        "issue #6 (logs and analytics)",
+    ),
+    PendingWork(
+        analytics_pb2_grpc.AnalyticsServiceServicer,
+        analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"],
+        "issue #6 (logs and analytics)",
+    ),
+    PendingWork(
+        settings_pb2_grpc.SettingsServiceServicer,
+        settings_pb2.DESCRIPTOR.services_by_name["SettingsService"],
+        "issue #5 (settings)",
+    ),
+    PendingWork(
+        keys_pb2_grpc.KeysServiceServicer,
+        keys_pb2.DESCRIPTOR.services_by_name["KeysService"],
+        "issue #4 (keys, rate limits and budgets)",
+    ),
+)
+_ADDERS = {
+    "ChatService": chat_pb2_grpc.add_ChatServiceServicer_to_server,
+    "OpenAIService": openai_pb2_grpc.add_OpenAIServiceServicer_to_server,
+    "LogsService": logs_pb2_grpc.add_LogsServiceServicer_to_server,
+    "AnalyticsService": analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server,
+    "SettingsService": settings_pb2_grpc.add_SettingsServiceServicer_to_server,
+    "KeysService": keys_pb2_grpc.add_KeysServiceServicer_to_server,
+}
+
+
+class ServerStartError(RuntimeError):
+    """The server could not start (e.g. its port is taken)."""
+
+
+def switchboard_service_names() -> list[str]:
+    files = (
+        chat_pb2,
+        openai_pb2,
+        models_pb2,
+        logs_pb2,
+        analytics_pb2,
+        settings_pb2,
+        keys_pb2,
+        sb_health_pb2,
+    )
+    return [s.full_name for f in files for s in f.DESCRIPTOR.services_by_name.values()]
+
+
+def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.HealthServicer:
+    models_pb2_grpc.add_ModelsServiceServicer_to_server(ModelsServicer(runtime.catalog()), server)
+    sb_health_pb2_grpc.add_HealthServiceServicer_to_server(
+        HealthServicer(runtime.health_checker()), server
+    )
+    for work in PENDING_WORK:
+        _ADDERS[work.service.name](pending_servicer(work), server)
+    grpc_health = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(grpc_health, server)
+    names = switchboard_service_names()
+    reflection.enable_server_reflection(
+        [
+            *names,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
+        server,
+    )
+    return grpc_health
+
+
+async def create_server(
+    config: Config, runtime: Runtime
+) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
+    """Build (not start) the server bound to config.grpc_addr; port 0 picks a free port."""
+    server = grpc.aio.server(
+        interceptors=[GatewayInterceptor(runtime.metrics)], options=SERVER_OPTIONS
+    )
+    grpc_health = register_services(server, runtime)
+    try:
+        port = server.add_insecure_port(config.grpc_addr)
+    except RuntimeError as exc:
+        raise ServerStartError(
+            f"cannot listen on {config.grpc_addr} (SWITCHBOARD_GRPC_ADDR): "
+            "address in use or invalid"
+        ) from exc
+    return server, port, grpc_health
+
+
+async def mark_serving(grpc_health: health.aio.HealthServicer, serving: bool) -> None:
+    status = (
+        health_pb2.HealthCheckResponse.SERVING
+        if serving
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    )
+    for name in ["", *switchboard_service_names()]:
+        await grpc_health.set(name, status)
+
+
+async def serve(config: Config) -> None:
+    """Run until SIGINT/SIGTERM, then drain in-flight RPCs for up to SHUTDOWN_GRACE_SECONDS."""
+    runtime = Runtime.build(config)
+    server, port, grpc_health = await create_server(config, runtime)
+    try:
+        stop_metrics = runtime.metrics.serve_http(config.metrics_addr)
+    except OSError as exc:
+        raise ServerStartError(
+            f"cannot listen on {config.metrics_addr} (SWITCHBOARD_METRICS_ADDR): {exc.strerror}"
+        ) from exc
+    await server.start()
+    await mark_serving(grpc_health, True)
+    log.info("gRPC server listening on %s (port %d)", config.grpc_addr, port)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    log.info("shutting down")
+    await mark_serving(grpc_health, False)
+    await server.stop(SHUTDOWN_GRACE_SECONDS)
+    stop_metrics()
+    await runtime.close()
