@@ -47,7 +47,9 @@ run: $(STAMP) gen
 
 ## test: the whole suite, on SQLite and on Postgres, through a real Envoy.
 test: $(STAMP) check-gen
-	$(PY) -m pytest
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure"; fi; \
+	exit $$rc
 
 bench: $(STAMP)
 	@ls bench/*.py
