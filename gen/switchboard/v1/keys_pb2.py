@@ -28,7 +28,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from switchboard.v1 import common_pb2 as switchboard_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19switchboard/v1/keys.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bswitchboard/v1/common.proto\"\xcd\x03\n\x06\x41piKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03key\x18\x03 \x01(\t\x12\x0e\n\x06prefix\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\x17\n\x0forganization_id\x18\x06 \x01(\t\x12\x13\n\x0bpermissions\x18\x07 \x03(\t\x12\x1d\n\x15rate_limit_per_minute\x18\x08 \x01(\x05\x12\x1b\n\x13rate_limit_per_hour\x18\t \x01(\x05\x12\x19\n\x11tokens_per_minute\x18\n \x01(\x05\x12\x18\n\x10\x64\x61ily_budget_usd\x18\x0b \x01(\t\x12\x1a\n\x12monthly_budget_usd\x18\x0c \x01(\t\x12.\n\nexpires_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0clast_used_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9c\x02\n\x10\x43reateKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bpermissions\x18\x02 \x03(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x1d\n\x15rate_limit_per_minute\x18\x05 \x01(\x05\x12\x1b\n\x13rate_limit_per_hour\x18\x06 \x01(\x05\x12\x19\n\x11tokens_per_minute\x18\x07 \x01(\x05\x12\x18\n\x10\x64\x61ily_budget_usd\x18\x08 \x01(\t\x12\x1a\n\x12monthly_budget_usd\x18\t \x01(\t\x12.\n\nexpires_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"<\n\x11\x43reateKeyResponse\x12\'\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x16.switchboard.v1.ApiKey\"x\n\x0fListKeysRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x17\n\x0finclude_revoked\x18\x04 \x01(\x08\x42\x07\n\x05_pageB\x08\n\x06_limit\"\x81\x01\n\x10ListKeysResponse\x12$\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x16.switchboard.v1.ApiKey\x12.\n\npagination\x18\x02 \x01(\x0b\x32\x1a.switchboard.v1.Pagination\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x1b\n\rGetKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"9\n\x0eGetKeyResponse\x12\'\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x16.switchboard.v1.ApiKey\"\x1e\n\x10RevokeKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"<\n\x11RevokeKeyResponse\x12\'\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x16.switchboard.v1.ApiKey\"Z\n\x10RotateKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12!\n\x14grace_period_seconds\x18\x02 \x01(\x05H\x00\x88\x01\x01\x42\x17\n\x15_grace_period_seconds\"<\n\x11RotateKeyResponse\x12\'\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x16.switchboard.v1.ApiKey\"v\n\x16ListAuditEventsRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\tB\x07\n\x05_pageB\x08\n\x06_limit\"\x8c\x01\n\x17ListAuditEventsResponse\x12(\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x1a.switchboard.v1.AuditEvent\x12.\n\npagination\x18\x02 \x01(\x0b\x32\x1a.switchboard.v1.Pagination\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x83\x02\n\nAuditEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61\x63tor_key_id\x18\x03 \x01(\t\x12\x15\n\ractor_user_id\x18\x04 \x01(\t\x12\x17\n\x0forganization_id\x18\x05 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x13\n\x0btarget_type\x18\x07 \x01(\t\x12\x11\n\ttarget_id\x18\x08 \x01(\t\x12\x12\n\nrequest_id\x18\t \x01(\t\x12(\n\x07\x64\x65tails\x18\n \x01(\x0b\x32\x17.google.protobuf.Struct2\xfc\x05\n\x0bKeysService\x12{\n\tCreateKey\x12 .switchboard.v1.CreateKeyRequest\x1a!.switchboard.v1.CreateKeyResponse\")\x82\xd3\xe4\x93\x02#\"\x15/api/v1/auth/api-keys:\x01*b\x07\x61pi_key\x12l\n\x08ListKeys\x12\x1f.switchboard.v1.ListKeysRequest\x1a .switchboard.v1.ListKeysResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/auth/api-keys\x12t\n\x06GetKey\x12\x1d.switchboard.v1.GetKeyRequest\x1a\x1e.switchboard.v1.GetKeyResponse\"+\x82\xd3\xe4\x93\x02%\x12\x1a/api/v1/auth/api-keys/{id}b\x07\x61pi_key\x12}\n\tRevokeKey\x12 .switchboard.v1.RevokeKeyRequest\x1a!.switchboard.v1.RevokeKeyResponse\"+\x82\xd3\xe4\x93\x02%*\x1a/api/v1/auth/api-keys/{id}b\x07\x61pi_key\x12\x87\x01\n\tRotateKey\x12 .switchboard.v1.RotateKeyRequest\x1a!.switchboard.v1.RotateKeyResponse\"5\x82\xd3\xe4\x93\x02/\"!/api/v1/auth/api-keys/{id}:rotate:\x01*b\x07\x61pi_key\x12\x82\x01\n\x0fListAuditEvents\x12&.switchboard.v1.ListAuditEventsRequest\x1a\'.switchboard.v1.ListAuditEventsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/auth/audit-logb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19switchboard/v1/keys.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bswitchboard/v1/common.proto\"\xcd\x03\n\x06\x41piKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03key\x18\x03 \x01(\t\x12\x0e\n\x06prefix\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\x17\n\x0forganization_id\x18\x06 \x01(\t\x12\x13\n\x0bpermissions\x18\x07 \x03(\t\x12\x1d\n\x15rate_limit_per_minute\x18\x08 \x01(\x05\x12\x1b\n\x13rate_limit_per_hour\x18\t \x01(\x05\x12\x19\n\x11tokens_per_minute\x18\n \x01(\x05\x12\x18\n\x10\x64\x61ily_budget_usd\x18\x0b \x01(\t\x12\x1a\n\x12monthly_budget_usd\x18\x0c \x01(\t\x12.\n\nexpires_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0clast_used_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9c\x02\n\x10\x43reateKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bpermissions\x18\x02 \x03(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x1d\n\x15rate_limit_per_minute\x18\x05 \x01(\x05\x12\x1b\n\x13rate_limit_per_hour\x18\x06 \x01(\x05\x12\x19\n\x11tokens_per_minute\x18\x07 \x01(\x05\x12\x18\n\x10\x64\x61ily_budget_usd\x18\x08 \x01(\t\x12\x1a\n\x12monthly_budget_usd\x18\t \x01(\t\x12.\n\nexpires_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x0fListKeysRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x17\n\x0finclude_revoked\x18\x04 \x01(\x08\x42\x07\n\x05_pageB\x08\n\x06_limit\"\x81\x01\n\x10ListKeysResponse\x12$\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x16.switchboard.v1.ApiKey\x12.\n\npagination\x18\x02 \x01(\x0b\x32\x1a.switchboard.v1.Pagination\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x1b\n\rGetKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x1e\n\x10RevokeKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"Z\n\x10RotateKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12!\n\x14grace_period_seconds\x18\x02 \x01(\x05H\x00\x88\x01\x01\x42\x17\n\x15_grace_period_seconds\"v\n\x16ListAuditEventsRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\tB\x07\n\x05_pageB\x08\n\x06_limit\"\x8c\x01\n\x17ListAuditEventsResponse\x12(\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x1a.switchboard.v1.AuditEvent\x12.\n\npagination\x18\x02 \x01(\x0b\x32\x1a.switchboard.v1.Pagination\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x83\x02\n\nAuditEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61\x63tor_key_id\x18\x03 \x01(\t\x12\x15\n\ractor_user_id\x18\x04 \x01(\t\x12\x17\n\x0forganization_id\x18\x05 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x13\n\x0btarget_type\x18\x07 \x01(\t\x12\x11\n\ttarget_id\x18\x08 \x01(\t\x12\x12\n\nrequest_id\x18\t \x01(\t\x12(\n\x07\x64\x65tails\x18\n \x01(\x0b\x32\x17.google.protobuf.Struct2\xae\x05\n\x0bKeysService\x12g\n\tCreateKey\x12 .switchboard.v1.CreateKeyRequest\x1a\x16.switchboard.v1.ApiKey\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/auth/api-keys:\x01*\x12l\n\x08ListKeys\x12\x1f.switchboard.v1.ListKeysRequest\x1a .switchboard.v1.ListKeysResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/auth/api-keys\x12\x63\n\x06GetKey\x12\x1d.switchboard.v1.GetKeyRequest\x1a\x16.switchboard.v1.ApiKey\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/api/v1/auth/api-keys/{id}\x12i\n\tRevokeKey\x12 .switchboard.v1.RevokeKeyRequest\x1a\x16.switchboard.v1.ApiKey\"\"\x82\xd3\xe4\x93\x02\x1c*\x1a/api/v1/auth/api-keys/{id}\x12s\n\tRotateKey\x12 .switchboard.v1.RotateKeyRequest\x1a\x16.switchboard.v1.ApiKey\",\x82\xd3\xe4\x93\x02&\"!/api/v1/auth/api-keys/{id}:rotate:\x01*\x12\x82\x01\n\x0fListAuditEvents\x12&.switchboard.v1.ListAuditEventsRequest\x1a\'.switchboard.v1.ListAuditEventsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/auth/audit-logb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,45 +36,37 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchboard.v1.keys_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_KEYSSERVICE'].methods_by_name['CreateKey']._loaded_options = None
-  _globals['_KEYSSERVICE'].methods_by_name['CreateKey']._serialized_options = b'\202\323\344\223\002#\"\025/api/v1/auth/api-keys:\001*b\007api_key'
+  _globals['_KEYSSERVICE'].methods_by_name['CreateKey']._serialized_options = b'\202\323\344\223\002\032\"\025/api/v1/auth/api-keys:\001*'
   _globals['_KEYSSERVICE'].methods_by_name['ListKeys']._loaded_options = None
   _globals['_KEYSSERVICE'].methods_by_name['ListKeys']._serialized_options = b'\202\323\344\223\002\027\022\025/api/v1/auth/api-keys'
   _globals['_KEYSSERVICE'].methods_by_name['GetKey']._loaded_options = None
-  _globals['_KEYSSERVICE'].methods_by_name['GetKey']._serialized_options = b'\202\323\344\223\002%\022\032/api/v1/auth/api-keys/{id}b\007api_key'
+  _globals['_KEYSSERVICE'].methods_by_name['GetKey']._serialized_options = b'\202\323\344\223\002\034\022\032/api/v1/auth/api-keys/{id}'
   _globals['_KEYSSERVICE'].methods_by_name['RevokeKey']._loaded_options = None
-  _globals['_KEYSSERVICE'].methods_by_name['RevokeKey']._serialized_options = b'\202\323\344\223\002%*\032/api/v1/auth/api-keys/{id}b\007api_key'
+  _globals['_KEYSSERVICE'].methods_by_name['RevokeKey']._serialized_options = b'\202\323\344\223\002\034*\032/api/v1/auth/api-keys/{id}'
   _globals['_KEYSSERVICE'].methods_by_name['RotateKey']._loaded_options = None
-  _globals['_KEYSSERVICE'].methods_by_name['RotateKey']._serialized_options = b'\202\323\344\223\002/\"!/api/v1/auth/api-keys/{id}:rotate:\001*b\007api_key'
+  _globals['_KEYSSERVICE'].methods_by_name['RotateKey']._serialized_options = b'\202\323\344\223\002&\"!/api/v1/auth/api-keys/{id}:rotate:\001*'
   _globals['_KEYSSERVICE'].methods_by_name['ListAuditEvents']._loaded_options = None
   _globals['_KEYSSERVICE'].methods_by_name['ListAuditEvents']._serialized_options = b'\202\323\344\223\002\030\022\026/api/v1/auth/audit-log'
   _globals['_APIKEY']._serialized_start=168
   _globals['_APIKEY']._serialized_end=629
   _globals['_CREATEKEYREQUEST']._serialized_start=632
   _globals['_CREATEKEYREQUEST']._serialized_end=916
-  _globals['_CREATEKEYRESPONSE']._serialized_start=918
-  _globals['_CREATEKEYRESPONSE']._serialized_end=978
-  _globals['_LISTKEYSREQUEST']._serialized_start=980
-  _globals['_LISTKEYSREQUEST']._serialized_end=1100
-  _globals['_LISTKEYSRESPONSE']._serialized_start=1103
-  _globals['_LISTKEYSRESPONSE']._serialized_end=1232
-  _globals['_GETKEYREQUEST']._serialized_start=1234
-  _globals['_GETKEYREQUEST']._serialized_end=1261
-  _globals['_GETKEYRESPONSE']._serialized_start=1263
-  _globals['_GETKEYRESPONSE']._serialized_end=1320
-  _globals['_REVOKEKEYREQUEST']._serialized_start=1322
-  _globals['_REVOKEKEYREQUEST']._serialized_end=1352
-  _globals['_REVOKEKEYRESPONSE']._serialized_start=1354
-  _globals['_REVOKEKEYRESPONSE']._serialized_end=1414
-  _globals['_ROTATEKEYREQUEST']._serialized_start=1416
-  _globals['_ROTATEKEYREQUEST']._serialized_end=1506
-  _globals['_ROTATEKEYRESPONSE']._serialized_start=1508
-  _globals['_ROTATEKEYRESPONSE']._serialized_end=1568
-  _globals['_LISTAUDITEVENTSREQUEST']._serialized_start=1570
-  _globals['_LISTAUDITEVENTSREQUEST']._serialized_end=1688
-  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_start=1691
-  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_end=1831
-  _globals['_AUDITEVENT']._serialized_start=1834
-  _globals['_AUDITEVENT']._serialized_end=2093
-  _globals['_KEYSSERVICE']._serialized_start=2096
-  _globals['_KEYSSERVICE']._serialized_end=2860
+  _globals['_LISTKEYSREQUEST']._serialized_start=918
+  _globals['_LISTKEYSREQUEST']._serialized_end=1038
+  _globals['_LISTKEYSRESPONSE']._serialized_start=1041
+  _globals['_LISTKEYSRESPONSE']._serialized_end=1170
+  _globals['_GETKEYREQUEST']._serialized_start=1172
+  _globals['_GETKEYREQUEST']._serialized_end=1199
+  _globals['_REVOKEKEYREQUEST']._serialized_start=1201
+  _globals['_REVOKEKEYREQUEST']._serialized_end=1231
+  _globals['_ROTATEKEYREQUEST']._serialized_start=1233
+  _globals['_ROTATEKEYREQUEST']._serialized_end=1323
+  _globals['_LISTAUDITEVENTSREQUEST']._serialized_start=1325
+  _globals['_LISTAUDITEVENTSREQUEST']._serialized_end=1443
+  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_start=1446
+  _globals['_LISTAUDITEVENTSRESPONSE']._serialized_end=1586
+  _globals['_AUDITEVENT']._serialized_start=1589
+  _globals['_AUDITEVENT']._serialized_end=1848
+  _globals['_KEYSSERVICE']._serialized_start=1851
+  _globals['_KEYSSERVICE']._serialized_end=2537
 # @@protoc_insertion_point(module_scope)

@@ -72,12 +72,6 @@ class CreateKeyRequest(_message.Message):
     expires_at: _timestamp_pb2.Timestamp
     def __init__(self, name: _Optional[str] = ..., permissions: _Optional[_Iterable[str]] = ..., organization_id: _Optional[str] = ..., user_id: _Optional[str] = ..., rate_limit_per_minute: _Optional[int] = ..., rate_limit_per_hour: _Optional[int] = ..., tokens_per_minute: _Optional[int] = ..., daily_budget_usd: _Optional[str] = ..., monthly_budget_usd: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
-class CreateKeyResponse(_message.Message):
-    __slots__ = ("api_key",)
-    API_KEY_FIELD_NUMBER: _ClassVar[int]
-    api_key: ApiKey
-    def __init__(self, api_key: _Optional[_Union[ApiKey, _Mapping]] = ...) -> None: ...
-
 class ListKeysRequest(_message.Message):
     __slots__ = ("page", "limit", "page_token", "include_revoked")
     PAGE_FIELD_NUMBER: _ClassVar[int]
@@ -106,23 +100,11 @@ class GetKeyRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
-class GetKeyResponse(_message.Message):
-    __slots__ = ("api_key",)
-    API_KEY_FIELD_NUMBER: _ClassVar[int]
-    api_key: ApiKey
-    def __init__(self, api_key: _Optional[_Union[ApiKey, _Mapping]] = ...) -> None: ...
-
 class RevokeKeyRequest(_message.Message):
     __slots__ = ("id",)
     ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
-
-class RevokeKeyResponse(_message.Message):
-    __slots__ = ("api_key",)
-    API_KEY_FIELD_NUMBER: _ClassVar[int]
-    api_key: ApiKey
-    def __init__(self, api_key: _Optional[_Union[ApiKey, _Mapping]] = ...) -> None: ...
 
 class RotateKeyRequest(_message.Message):
     __slots__ = ("id", "grace_period_seconds")
@@ -131,12 +113,6 @@ class RotateKeyRequest(_message.Message):
     id: str
     grace_period_seconds: int
     def __init__(self, id: _Optional[str] = ..., grace_period_seconds: _Optional[int] = ...) -> None: ...
-
-class RotateKeyResponse(_message.Message):
-    __slots__ = ("api_key",)
-    API_KEY_FIELD_NUMBER: _ClassVar[int]
-    api_key: ApiKey
-    def __init__(self, api_key: _Optional[_Union[ApiKey, _Mapping]] = ...) -> None: ...
 
 class ListAuditEventsRequest(_message.Message):
     __slots__ = ("page", "limit", "page_token", "action")

@@ -41,7 +41,7 @@ class KeysServiceStub:
         self.CreateKey = channel.unary_unary(
                 '/switchboard.v1.KeysService/CreateKey',
                 request_serializer=switchboard_dot_v1_dot_keys__pb2.CreateKeyRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_keys__pb2.CreateKeyResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
                 _registered_method=True)
         self.ListKeys = channel.unary_unary(
                 '/switchboard.v1.KeysService/ListKeys',
@@ -51,17 +51,17 @@ class KeysServiceStub:
         self.GetKey = channel.unary_unary(
                 '/switchboard.v1.KeysService/GetKey',
                 request_serializer=switchboard_dot_v1_dot_keys__pb2.GetKeyRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_keys__pb2.GetKeyResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
                 _registered_method=True)
         self.RevokeKey = channel.unary_unary(
                 '/switchboard.v1.KeysService/RevokeKey',
                 request_serializer=switchboard_dot_v1_dot_keys__pb2.RevokeKeyRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_keys__pb2.RevokeKeyResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
                 _registered_method=True)
         self.RotateKey = channel.unary_unary(
                 '/switchboard.v1.KeysService/RotateKey',
                 request_serializer=switchboard_dot_v1_dot_keys__pb2.RotateKeyRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_keys__pb2.RotateKeyResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
                 _registered_method=True)
         self.ListAuditEvents = channel.unary_unary(
                 '/switchboard.v1.KeysService/ListAuditEvents',
@@ -130,7 +130,7 @@ def add_KeysServiceServicer_to_server(servicer, server):
             'CreateKey': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateKey,
                     request_deserializer=switchboard_dot_v1_dot_keys__pb2.CreateKeyRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_keys__pb2.CreateKeyResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.SerializeToString,
             ),
             'ListKeys': grpc.unary_unary_rpc_method_handler(
                     servicer.ListKeys,
@@ -140,17 +140,17 @@ def add_KeysServiceServicer_to_server(servicer, server):
             'GetKey': grpc.unary_unary_rpc_method_handler(
                     servicer.GetKey,
                     request_deserializer=switchboard_dot_v1_dot_keys__pb2.GetKeyRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_keys__pb2.GetKeyResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.SerializeToString,
             ),
             'RevokeKey': grpc.unary_unary_rpc_method_handler(
                     servicer.RevokeKey,
                     request_deserializer=switchboard_dot_v1_dot_keys__pb2.RevokeKeyRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_keys__pb2.RevokeKeyResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.SerializeToString,
             ),
             'RotateKey': grpc.unary_unary_rpc_method_handler(
                     servicer.RotateKey,
                     request_deserializer=switchboard_dot_v1_dot_keys__pb2.RotateKeyRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_keys__pb2.RotateKeyResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_keys__pb2.ApiKey.SerializeToString,
             ),
             'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAuditEvents,
@@ -188,7 +188,7 @@ class KeysService:
             target,
             '/switchboard.v1.KeysService/CreateKey',
             switchboard_dot_v1_dot_keys__pb2.CreateKeyRequest.SerializeToString,
-            switchboard_dot_v1_dot_keys__pb2.CreateKeyResponse.FromString,
+            switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
             options,
             channel_credentials,
             insecure,
@@ -242,7 +242,7 @@ class KeysService:
             target,
             '/switchboard.v1.KeysService/GetKey',
             switchboard_dot_v1_dot_keys__pb2.GetKeyRequest.SerializeToString,
-            switchboard_dot_v1_dot_keys__pb2.GetKeyResponse.FromString,
+            switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
             options,
             channel_credentials,
             insecure,
@@ -269,7 +269,7 @@ class KeysService:
             target,
             '/switchboard.v1.KeysService/RevokeKey',
             switchboard_dot_v1_dot_keys__pb2.RevokeKeyRequest.SerializeToString,
-            switchboard_dot_v1_dot_keys__pb2.RevokeKeyResponse.FromString,
+            switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
             options,
             channel_credentials,
             insecure,
@@ -296,7 +296,7 @@ class KeysService:
             target,
             '/switchboard.v1.KeysService/RotateKey',
             switchboard_dot_v1_dot_keys__pb2.RotateKeyRequest.SerializeToString,
-            switchboard_dot_v1_dot_keys__pb2.RotateKeyResponse.FromString,
+            switchboard_dot_v1_dot_keys__pb2.ApiKey.FromString,
             options,
             channel_credentials,
             insecure,

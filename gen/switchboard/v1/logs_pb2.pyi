@@ -185,12 +185,6 @@ class GetLogRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
-class GetLogResponse(_message.Message):
-    __slots__ = ("log",)
-    LOG_FIELD_NUMBER: _ClassVar[int]
-    log: LogDetail
-    def __init__(self, log: _Optional[_Union[LogDetail, _Mapping]] = ...) -> None: ...
-
 class LogDetail(_message.Message):
     __slots__ = ("id", "timestamp", "user_id", "organization_id", "provider", "model", "endpoint", "feature_name", "route", "environment", "request", "response", "metrics", "retries", "attempts", "security", "redaction_status", "debug")
     ID_FIELD_NUMBER: _ClassVar[int]

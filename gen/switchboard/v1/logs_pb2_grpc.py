@@ -47,7 +47,7 @@ class LogsServiceStub:
         self.GetLog = channel.unary_unary(
                 '/switchboard.v1.LogsService/GetLog',
                 request_serializer=switchboard_dot_v1_dot_logs__pb2.GetLogRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_logs__pb2.GetLogResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_logs__pb2.LogDetail.FromString,
                 _registered_method=True)
         self.ExportLogs = channel.unary_stream(
                 '/switchboard.v1.LogsService/ExportLogs',
@@ -115,7 +115,7 @@ def add_LogsServiceServicer_to_server(servicer, server):
             'GetLog': grpc.unary_unary_rpc_method_handler(
                     servicer.GetLog,
                     request_deserializer=switchboard_dot_v1_dot_logs__pb2.GetLogRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_logs__pb2.GetLogResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_logs__pb2.LogDetail.SerializeToString,
             ),
             'ExportLogs': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportLogs,
@@ -185,7 +185,7 @@ class LogsService:
             target,
             '/switchboard.v1.LogsService/GetLog',
             switchboard_dot_v1_dot_logs__pb2.GetLogRequest.SerializeToString,
-            switchboard_dot_v1_dot_logs__pb2.GetLogResponse.FromString,
+            switchboard_dot_v1_dot_logs__pb2.LogDetail.FromString,
             options,
             channel_credentials,
             insecure,

@@ -35,12 +35,6 @@ class GetModelRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
-class GetModelResponse(_message.Message):
-    __slots__ = ("model",)
-    MODEL_FIELD_NUMBER: _ClassVar[int]
-    model: Model
-    def __init__(self, model: _Optional[_Union[Model, _Mapping]] = ...) -> None: ...
-
 class Model(_message.Message):
     __slots__ = ("id", "object", "created", "owned_by", "name", "description", "context_length", "pricing", "architecture")
     ID_FIELD_NUMBER: _ClassVar[int]

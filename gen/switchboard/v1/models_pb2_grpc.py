@@ -43,7 +43,7 @@ class ModelsServiceStub:
         self.GetModel = channel.unary_unary(
                 '/switchboard.v1.ModelsService/GetModel',
                 request_serializer=switchboard_dot_v1_dot_models__pb2.GetModelRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_models__pb2.GetModelResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_models__pb2.Model.FromString,
                 _registered_method=True)
 
 
@@ -78,7 +78,7 @@ def add_ModelsServiceServicer_to_server(servicer, server):
             'GetModel': grpc.unary_unary_rpc_method_handler(
                     servicer.GetModel,
                     request_deserializer=switchboard_dot_v1_dot_models__pb2.GetModelRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_models__pb2.GetModelResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_models__pb2.Model.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -135,7 +135,7 @@ class ModelsService:
             target,
             '/switchboard.v1.ModelsService/GetModel',
             switchboard_dot_v1_dot_models__pb2.GetModelRequest.SerializeToString,
-            switchboard_dot_v1_dot_models__pb2.GetModelResponse.FromString,
+            switchboard_dot_v1_dot_models__pb2.Model.FromString,
             options,
             channel_credentials,
             insecure,

@@ -70,12 +70,6 @@ class GetProviderRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
-class GetProviderResponse(_message.Message):
-    __slots__ = ("provider",)
-    PROVIDER_FIELD_NUMBER: _ClassVar[int]
-    provider: Provider
-    def __init__(self, provider: _Optional[_Union[Provider, _Mapping]] = ...) -> None: ...
-
 class CreateProviderRequest(_message.Message):
     __slots__ = ("name", "type", "base_url", "api_key", "enabled", "api_version", "timeout_ms", "max_retries")
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -96,12 +90,6 @@ class CreateProviderRequest(_message.Message):
     max_retries: int
     def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., api_key: _Optional[str] = ..., enabled: _Optional[bool] = ..., api_version: _Optional[str] = ..., timeout_ms: _Optional[int] = ..., max_retries: _Optional[int] = ...) -> None: ...
 
-class CreateProviderResponse(_message.Message):
-    __slots__ = ("provider",)
-    PROVIDER_FIELD_NUMBER: _ClassVar[int]
-    provider: Provider
-    def __init__(self, provider: _Optional[_Union[Provider, _Mapping]] = ...) -> None: ...
-
 class UpdateProviderRequest(_message.Message):
     __slots__ = ("id", "name", "base_url", "enabled", "api_version", "timeout_ms", "max_retries")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -120,12 +108,6 @@ class UpdateProviderRequest(_message.Message):
     max_retries: int
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., base_url: _Optional[str] = ..., enabled: _Optional[bool] = ..., api_version: _Optional[str] = ..., timeout_ms: _Optional[int] = ..., max_retries: _Optional[int] = ...) -> None: ...
 
-class UpdateProviderResponse(_message.Message):
-    __slots__ = ("provider",)
-    PROVIDER_FIELD_NUMBER: _ClassVar[int]
-    provider: Provider
-    def __init__(self, provider: _Optional[_Union[Provider, _Mapping]] = ...) -> None: ...
-
 class DeleteProviderRequest(_message.Message):
     __slots__ = ("id",)
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -143,12 +125,6 @@ class SetProviderApiKeyRequest(_message.Message):
     id: str
     api_key: str
     def __init__(self, id: _Optional[str] = ..., api_key: _Optional[str] = ...) -> None: ...
-
-class SetProviderApiKeyResponse(_message.Message):
-    __slots__ = ("provider",)
-    PROVIDER_FIELD_NUMBER: _ClassVar[int]
-    provider: Provider
-    def __init__(self, provider: _Optional[_Union[Provider, _Mapping]] = ...) -> None: ...
 
 class TestProviderRequest(_message.Message):
     __slots__ = ("id",)
@@ -258,12 +234,6 @@ class CreateModelConfigRequest(_message.Message):
     cached_input_price_per_mtok: str
     def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., context_window: _Optional[int] = ..., input_modalities: _Optional[_Iterable[str]] = ..., output_modalities: _Optional[_Iterable[str]] = ..., enabled: _Optional[bool] = ..., input_price_per_mtok: _Optional[str] = ..., output_price_per_mtok: _Optional[str] = ..., cached_input_price_per_mtok: _Optional[str] = ...) -> None: ...
 
-class CreateModelConfigResponse(_message.Message):
-    __slots__ = ("model",)
-    MODEL_FIELD_NUMBER: _ClassVar[int]
-    model: ModelConfig
-    def __init__(self, model: _Optional[_Union[ModelConfig, _Mapping]] = ...) -> None: ...
-
 class UpdateModelConfigRequest(_message.Message):
     __slots__ = ("id", "context_window", "enabled", "input_price_per_mtok", "output_price_per_mtok", "cached_input_price_per_mtok", "input_modalities", "output_modalities")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -283,12 +253,6 @@ class UpdateModelConfigRequest(_message.Message):
     input_modalities: _containers.RepeatedScalarFieldContainer[str]
     output_modalities: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, id: _Optional[str] = ..., context_window: _Optional[int] = ..., enabled: _Optional[bool] = ..., input_price_per_mtok: _Optional[str] = ..., output_price_per_mtok: _Optional[str] = ..., cached_input_price_per_mtok: _Optional[str] = ..., input_modalities: _Optional[_Iterable[str]] = ..., output_modalities: _Optional[_Iterable[str]] = ...) -> None: ...
-
-class UpdateModelConfigResponse(_message.Message):
-    __slots__ = ("model",)
-    MODEL_FIELD_NUMBER: _ClassVar[int]
-    model: ModelConfig
-    def __init__(self, model: _Optional[_Union[ModelConfig, _Mapping]] = ...) -> None: ...
 
 class DeleteModelConfigRequest(_message.Message):
     __slots__ = ("id",)
@@ -335,12 +299,6 @@ class UpsertAliasRequest(_message.Message):
     alias: str
     target: str
     def __init__(self, alias: _Optional[str] = ..., target: _Optional[str] = ...) -> None: ...
-
-class UpsertAliasResponse(_message.Message):
-    __slots__ = ("alias",)
-    ALIAS_FIELD_NUMBER: _ClassVar[int]
-    alias: ModelAlias
-    def __init__(self, alias: _Optional[_Union[ModelAlias, _Mapping]] = ...) -> None: ...
 
 class DeleteAliasRequest(_message.Message):
     __slots__ = ("alias",)
@@ -406,12 +364,6 @@ class CreateRouteRequest(_message.Message):
     enabled: bool
     def __init__(self, name: _Optional[str] = ..., strategy: _Optional[str] = ..., targets: _Optional[_Iterable[_Union[RouteTarget, _Mapping]]] = ..., enabled: _Optional[bool] = ...) -> None: ...
 
-class CreateRouteResponse(_message.Message):
-    __slots__ = ("route",)
-    ROUTE_FIELD_NUMBER: _ClassVar[int]
-    route: Route
-    def __init__(self, route: _Optional[_Union[Route, _Mapping]] = ...) -> None: ...
-
 class UpdateRouteRequest(_message.Message):
     __slots__ = ("id", "strategy", "targets", "enabled")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -423,12 +375,6 @@ class UpdateRouteRequest(_message.Message):
     targets: _containers.RepeatedCompositeFieldContainer[RouteTarget]
     enabled: bool
     def __init__(self, id: _Optional[str] = ..., strategy: _Optional[str] = ..., targets: _Optional[_Iterable[_Union[RouteTarget, _Mapping]]] = ..., enabled: _Optional[bool] = ...) -> None: ...
-
-class UpdateRouteResponse(_message.Message):
-    __slots__ = ("route",)
-    ROUTE_FIELD_NUMBER: _ClassVar[int]
-    route: Route
-    def __init__(self, route: _Optional[_Union[Route, _Mapping]] = ...) -> None: ...
 
 class DeleteRouteRequest(_message.Message):
     __slots__ = ("id",)
@@ -510,35 +456,17 @@ class GetGlobalSettingsRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
-class GetGlobalSettingsResponse(_message.Message):
-    __slots__ = ("settings",)
-    SETTINGS_FIELD_NUMBER: _ClassVar[int]
-    settings: ScopedSettings
-    def __init__(self, settings: _Optional[_Union[ScopedSettings, _Mapping]] = ...) -> None: ...
-
 class UpdateGlobalSettingsRequest(_message.Message):
     __slots__ = ("settings",)
     SETTINGS_FIELD_NUMBER: _ClassVar[int]
     settings: SettingValues
     def __init__(self, settings: _Optional[_Union[SettingValues, _Mapping]] = ...) -> None: ...
 
-class UpdateGlobalSettingsResponse(_message.Message):
-    __slots__ = ("settings",)
-    SETTINGS_FIELD_NUMBER: _ClassVar[int]
-    settings: ScopedSettings
-    def __init__(self, settings: _Optional[_Union[ScopedSettings, _Mapping]] = ...) -> None: ...
-
 class GetOrganizationSettingsRequest(_message.Message):
     __slots__ = ("organization_id",)
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     organization_id: str
     def __init__(self, organization_id: _Optional[str] = ...) -> None: ...
-
-class GetOrganizationSettingsResponse(_message.Message):
-    __slots__ = ("settings",)
-    SETTINGS_FIELD_NUMBER: _ClassVar[int]
-    settings: ScopedSettings
-    def __init__(self, settings: _Optional[_Union[ScopedSettings, _Mapping]] = ...) -> None: ...
 
 class UpdateOrganizationSettingsRequest(_message.Message):
     __slots__ = ("organization_id", "settings")
@@ -547,12 +475,6 @@ class UpdateOrganizationSettingsRequest(_message.Message):
     organization_id: str
     settings: SettingValues
     def __init__(self, organization_id: _Optional[str] = ..., settings: _Optional[_Union[SettingValues, _Mapping]] = ...) -> None: ...
-
-class UpdateOrganizationSettingsResponse(_message.Message):
-    __slots__ = ("settings",)
-    SETTINGS_FIELD_NUMBER: _ClassVar[int]
-    settings: ScopedSettings
-    def __init__(self, settings: _Optional[_Union[ScopedSettings, _Mapping]] = ...) -> None: ...
 
 class Feature(_message.Message):
     __slots__ = ("name", "description", "prompt_template", "system_prompt", "model", "settings", "output_schema", "enabled")
@@ -580,12 +502,6 @@ class GetFeatureRequest(_message.Message):
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
-class GetFeatureResponse(_message.Message):
-    __slots__ = ("feature",)
-    FEATURE_FIELD_NUMBER: _ClassVar[int]
-    feature: Feature
-    def __init__(self, feature: _Optional[_Union[Feature, _Mapping]] = ...) -> None: ...
-
 class UpsertFeatureRequest(_message.Message):
     __slots__ = ("name", "feature")
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -593,12 +509,6 @@ class UpsertFeatureRequest(_message.Message):
     name: str
     feature: Feature
     def __init__(self, name: _Optional[str] = ..., feature: _Optional[_Union[Feature, _Mapping]] = ...) -> None: ...
-
-class UpsertFeatureResponse(_message.Message):
-    __slots__ = ("feature",)
-    FEATURE_FIELD_NUMBER: _ClassVar[int]
-    feature: Feature
-    def __init__(self, feature: _Optional[_Union[Feature, _Mapping]] = ...) -> None: ...
 
 class GetEffectiveSettingsRequest(_message.Message):
     __slots__ = ("organization_id", "feature_name", "key_id")

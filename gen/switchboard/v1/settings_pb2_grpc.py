@@ -46,17 +46,17 @@ class SettingsServiceStub:
         self.GetProvider = channel.unary_unary(
                 '/switchboard.v1.SettingsService/GetProvider',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.GetProviderRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.GetProviderResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
                 _registered_method=True)
         self.CreateProvider = channel.unary_unary(
                 '/switchboard.v1.SettingsService/CreateProvider',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.CreateProviderRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.CreateProviderResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
                 _registered_method=True)
         self.UpdateProvider = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpdateProvider',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateProviderRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateProviderResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
                 _registered_method=True)
         self.DeleteProvider = channel.unary_unary(
                 '/switchboard.v1.SettingsService/DeleteProvider',
@@ -66,7 +66,7 @@ class SettingsServiceStub:
         self.SetProviderApiKey = channel.unary_unary(
                 '/switchboard.v1.SettingsService/SetProviderApiKey',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.SetProviderApiKeyRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.SetProviderApiKeyResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
                 _registered_method=True)
         self.TestProvider = channel.unary_unary(
                 '/switchboard.v1.SettingsService/TestProvider',
@@ -86,12 +86,12 @@ class SettingsServiceStub:
         self.CreateModelConfig = channel.unary_unary(
                 '/switchboard.v1.SettingsService/CreateModelConfig',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.CreateModelConfigRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.CreateModelConfigResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ModelConfig.FromString,
                 _registered_method=True)
         self.UpdateModelConfig = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpdateModelConfig',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateModelConfigRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateModelConfigResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ModelConfig.FromString,
                 _registered_method=True)
         self.DeleteModelConfig = channel.unary_unary(
                 '/switchboard.v1.SettingsService/DeleteModelConfig',
@@ -106,7 +106,7 @@ class SettingsServiceStub:
         self.UpsertAlias = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpsertAlias',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpsertAliasRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpsertAliasResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ModelAlias.FromString,
                 _registered_method=True)
         self.DeleteAlias = channel.unary_unary(
                 '/switchboard.v1.SettingsService/DeleteAlias',
@@ -121,12 +121,12 @@ class SettingsServiceStub:
         self.CreateRoute = channel.unary_unary(
                 '/switchboard.v1.SettingsService/CreateRoute',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.CreateRouteRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.CreateRouteResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Route.FromString,
                 _registered_method=True)
         self.UpdateRoute = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpdateRoute',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateRouteRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateRouteResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Route.FromString,
                 _registered_method=True)
         self.DeleteRoute = channel.unary_unary(
                 '/switchboard.v1.SettingsService/DeleteRoute',
@@ -141,32 +141,32 @@ class SettingsServiceStub:
         self.GetGlobalSettings = channel.unary_unary(
                 '/switchboard.v1.SettingsService/GetGlobalSettings',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.GetGlobalSettingsRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.GetGlobalSettingsResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
                 _registered_method=True)
         self.UpdateGlobalSettings = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpdateGlobalSettings',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateGlobalSettingsRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateGlobalSettingsResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
                 _registered_method=True)
         self.GetOrganizationSettings = channel.unary_unary(
                 '/switchboard.v1.SettingsService/GetOrganizationSettings',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.GetOrganizationSettingsRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.GetOrganizationSettingsResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
                 _registered_method=True)
         self.UpdateOrganizationSettings = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpdateOrganizationSettings',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
                 _registered_method=True)
         self.GetFeature = channel.unary_unary(
                 '/switchboard.v1.SettingsService/GetFeature',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.GetFeatureRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.GetFeatureResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Feature.FromString,
                 _registered_method=True)
         self.UpsertFeature = channel.unary_unary(
                 '/switchboard.v1.SettingsService/UpsertFeature',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpsertFeatureRequest.SerializeToString,
-                response_deserializer=switchboard_dot_v1_dot_settings__pb2.UpsertFeatureResponse.FromString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.Feature.FromString,
                 _registered_method=True)
         self.GetEffectiveSettings = channel.unary_unary(
                 '/switchboard.v1.SettingsService/GetEffectiveSettings',
@@ -397,17 +397,17 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'GetProvider': grpc.unary_unary_rpc_method_handler(
                     servicer.GetProvider,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.GetProviderRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.GetProviderResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Provider.SerializeToString,
             ),
             'CreateProvider': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateProvider,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.CreateProviderRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.CreateProviderResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Provider.SerializeToString,
             ),
             'UpdateProvider': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateProvider,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateProviderRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateProviderResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Provider.SerializeToString,
             ),
             'DeleteProvider': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteProvider,
@@ -417,7 +417,7 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'SetProviderApiKey': grpc.unary_unary_rpc_method_handler(
                     servicer.SetProviderApiKey,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.SetProviderApiKeyRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.SetProviderApiKeyResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Provider.SerializeToString,
             ),
             'TestProvider': grpc.unary_unary_rpc_method_handler(
                     servicer.TestProvider,
@@ -437,12 +437,12 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'CreateModelConfig': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateModelConfig,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.CreateModelConfigRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.CreateModelConfigResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ModelConfig.SerializeToString,
             ),
             'UpdateModelConfig': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateModelConfig,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateModelConfigRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateModelConfigResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ModelConfig.SerializeToString,
             ),
             'DeleteModelConfig': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteModelConfig,
@@ -457,7 +457,7 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'UpsertAlias': grpc.unary_unary_rpc_method_handler(
                     servicer.UpsertAlias,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpsertAliasRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpsertAliasResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ModelAlias.SerializeToString,
             ),
             'DeleteAlias': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteAlias,
@@ -472,12 +472,12 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'CreateRoute': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRoute,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.CreateRouteRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.CreateRouteResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Route.SerializeToString,
             ),
             'UpdateRoute': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateRoute,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateRouteRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateRouteResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Route.SerializeToString,
             ),
             'DeleteRoute': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteRoute,
@@ -492,32 +492,32 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'GetGlobalSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.GetGlobalSettings,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.GetGlobalSettingsRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.GetGlobalSettingsResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
             ),
             'UpdateGlobalSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateGlobalSettings,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateGlobalSettingsRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateGlobalSettingsResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
             ),
             'GetOrganizationSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.GetOrganizationSettings,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.GetOrganizationSettingsRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.GetOrganizationSettingsResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
             ),
             'UpdateOrganizationSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateOrganizationSettings,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
             ),
             'GetFeature': grpc.unary_unary_rpc_method_handler(
                     servicer.GetFeature,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.GetFeatureRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.GetFeatureResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Feature.SerializeToString,
             ),
             'UpsertFeature': grpc.unary_unary_rpc_method_handler(
                     servicer.UpsertFeature,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpsertFeatureRequest.FromString,
-                    response_serializer=switchboard_dot_v1_dot_settings__pb2.UpsertFeatureResponse.SerializeToString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.Feature.SerializeToString,
             ),
             'GetEffectiveSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.GetEffectiveSettings,
@@ -587,7 +587,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/GetProvider',
             switchboard_dot_v1_dot_settings__pb2.GetProviderRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.GetProviderResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
             options,
             channel_credentials,
             insecure,
@@ -614,7 +614,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/CreateProvider',
             switchboard_dot_v1_dot_settings__pb2.CreateProviderRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.CreateProviderResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
             options,
             channel_credentials,
             insecure,
@@ -641,7 +641,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpdateProvider',
             switchboard_dot_v1_dot_settings__pb2.UpdateProviderRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpdateProviderResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
             options,
             channel_credentials,
             insecure,
@@ -695,7 +695,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/SetProviderApiKey',
             switchboard_dot_v1_dot_settings__pb2.SetProviderApiKeyRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.SetProviderApiKeyResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Provider.FromString,
             options,
             channel_credentials,
             insecure,
@@ -803,7 +803,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/CreateModelConfig',
             switchboard_dot_v1_dot_settings__pb2.CreateModelConfigRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.CreateModelConfigResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ModelConfig.FromString,
             options,
             channel_credentials,
             insecure,
@@ -830,7 +830,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpdateModelConfig',
             switchboard_dot_v1_dot_settings__pb2.UpdateModelConfigRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpdateModelConfigResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ModelConfig.FromString,
             options,
             channel_credentials,
             insecure,
@@ -911,7 +911,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpsertAlias',
             switchboard_dot_v1_dot_settings__pb2.UpsertAliasRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpsertAliasResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ModelAlias.FromString,
             options,
             channel_credentials,
             insecure,
@@ -992,7 +992,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/CreateRoute',
             switchboard_dot_v1_dot_settings__pb2.CreateRouteRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.CreateRouteResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Route.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1019,7 +1019,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpdateRoute',
             switchboard_dot_v1_dot_settings__pb2.UpdateRouteRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpdateRouteResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Route.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1100,7 +1100,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/GetGlobalSettings',
             switchboard_dot_v1_dot_settings__pb2.GetGlobalSettingsRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.GetGlobalSettingsResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1127,7 +1127,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpdateGlobalSettings',
             switchboard_dot_v1_dot_settings__pb2.UpdateGlobalSettingsRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpdateGlobalSettingsResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1154,7 +1154,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/GetOrganizationSettings',
             switchboard_dot_v1_dot_settings__pb2.GetOrganizationSettingsRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.GetOrganizationSettingsResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1181,7 +1181,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpdateOrganizationSettings',
             switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1208,7 +1208,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/GetFeature',
             switchboard_dot_v1_dot_settings__pb2.GetFeatureRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.GetFeatureResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Feature.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1235,7 +1235,7 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpsertFeature',
             switchboard_dot_v1_dot_settings__pb2.UpsertFeatureRequest.SerializeToString,
-            switchboard_dot_v1_dot_settings__pb2.UpsertFeatureResponse.FromString,
+            switchboard_dot_v1_dot_settings__pb2.Feature.FromString,
             options,
             channel_credentials,
             insecure,

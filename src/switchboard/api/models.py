@@ -29,6 +29,5 @@ class ModelsServicer(models_pb2_grpc.ModelsServiceServicer):
 
     async def GetModel(
         self, request: models_pb2.GetModelRequest, context: grpc.aio.ServicerContext
-    ) -> models_pb2.GetModelResponse:
-        info = await self._catalog.get(request.id)
-        return models_pb2.GetModelResponse(model=model_to_proto(info))
+    ) -> models_pb2.Model:
+        return model_to_proto(await self._catalog.get(request.id))
