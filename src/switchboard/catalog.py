@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from switchboard.db.repositories.models import list_enabled_models
 from switchboard.domain.catalog import ModelInfo
 from switchboard.errors import NotFound
 from switchboard.providers.base import Provider
@@ -30,3 +33,11 @@ class ModelCatalog:
             if info.id == model_id:
                 return info
         raise NotFound(f"The model `{model_id}` does not exist.", param="model")
+
+
+def stored_models(sessions: async_sessionmaker[AsyncSession]) -> StoredModels:
+    async def load() -> list[ModelInfo]:
+        async with sessions() as session:
+            return await list_enabled_models(session)
+
+    return load

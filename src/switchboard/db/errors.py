@@ -1,0 +1,25 @@
+"""Database errors as one line a person can act on: the URL (password masked) and why."""
+
+from __future__ import annotations
+
+from switchboard.config import mask_url_password
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or used."""
+
+
+def _reason(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    if not lines:
+        return type(original).__name__
+    # psycopg: 'connection failed: connection to server at "h", port 1 failed: Connection refused'
+    return lines[0].rsplit(" failed: ", 1)[-1]
+
+
+def describe_connect_error(url: str, exc: BaseException) -> DatabaseUnavailable:
+    reason = _reason(exc)
+    # A driver may echo the URL or DSN back; never let a password through.
+    reason = mask_url_password(reason)
+    return DatabaseUnavailable(f"database unavailable: {mask_url_password(url)} ({reason})")

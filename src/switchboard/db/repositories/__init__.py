@@ -1,0 +1,1 @@
+"""Repositories: query helpers over an AsyncSession; they never commit."""
