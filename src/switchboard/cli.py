@@ -14,6 +14,7 @@ from switchboard.db.errors import DatabaseUnavailable
 from switchboard.server import ServerStartError, serve
 
 EXIT_USAGE = 2
+QUIET_LOGGERS = ("alembic", "httpx")
 EXIT_FAILURE = 1
 
 

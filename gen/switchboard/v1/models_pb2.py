@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bswitchboard/v1/models.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/api/annotations.proto\"s\n\x11ListModelsRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x11\n\x04page\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x04 \x01(\tB\x07\n\x05_pageB\x08\n\x06_limit\"b\n\x12ListModelsResponse\x12\x0e\n\x06object\x18\x01 \x01(\t\x12#\n\x04\x64\x61ta\x18\x02 \x03(\x0b\x32\x15.switchboard.v1.Model\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x1d\n\x0fGetModelRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\xe9\x01\n\x05Model\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x0f\n\x07\x63reated\x18\x03 \x01(\r\x12\x10\n\x08owned_by\x18\x04 \x01(\t\x12\x0c\n\x04name\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12\x16\n\x0e\x63ontext_length\x18\x07 \x01(\x05\x12-\n\x07pricing\x18\x08 \x01(\x0b\x32\x1c.switchboard.v1.ModelPricing\x12\x37\n\x0c\x61rchitecture\x18\t \x01(\x0b\x32!.switchboard.v1.ModelArchitecture\"]\n\x0cModelPricing\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12\x12\n\ncompletion\x18\x02 \x01(\t\x12\x18\n\x10input_cache_read\x18\x03 \x01(\t\x12\x0f\n\x07request\x18\x04 \x01(\t\"Z\n\x11ModelArchitecture\x12\x10\n\x08modality\x18\x01 \x01(\t\x12\x18\n\x10input_modalities\x18\x02 \x03(\t\x12\x19\n\x11output_modalities\x18\x03 \x03(\t2\xe0\x01\n\rModelsService\x12k\n\nListModels\x12!.switchboard.v1.ListModelsRequest\x1a\".switchboard.v1.ListModelsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/api/v1/models\x12\x62\n\x08GetModel\x12\x1f.switchboard.v1.GetModelRequest\x1a\x15.switchboard.v1.Model\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/models/{id=**}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bswitchboard/v1/models.proto\x12\x0eswitchboard.v1\x1a\x1cgoogle/api/annotations.proto\"s\n\x11ListModelsRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x11\n\x04page\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\npage_token\x18\x04 \x01(\tB\x07\n\x05_pageB\x08\n\x06_limit\"b\n\x12ListModelsResponse\x12\x0e\n\x06object\x18\x01 \x01(\t\x12#\n\x04\x64\x61ta\x18\x02 \x03(\x0b\x32\x15.switchboard.v1.Model\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x1d\n\x0fGetModelRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\xe9\x01\n\x05Model\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x0f\n\x07\x63reated\x18\x03 \x01(\r\x12\x10\n\x08owned_by\x18\x04 \x01(\t\x12\x0c\n\x04name\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12\x16\n\x0e\x63ontext_length\x18\x07 \x01(\x05\x12-\n\x07pricing\x18\x08 \x01(\x0b\x32\x1c.switchboard.v1.ModelPricing\x12\x37\n\x0c\x61rchitecture\x18\t \x01(\x0b\x32!.switchboard.v1.ModelArchitecture\"w\n\x0cModelPricing\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12\x12\n\ncompletion\x18\x02 \x01(\t\x12\x1d\n\x10input_cache_read\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07request\x18\x04 \x01(\tB\x13\n\x11_input_cache_read\"Z\n\x11ModelArchitecture\x12\x10\n\x08modality\x18\x01 \x01(\t\x12\x18\n\x10input_modalities\x18\x02 \x03(\t\x12\x19\n\x11output_modalities\x18\x03 \x03(\t2\xe0\x01\n\rModelsService\x12k\n\nListModels\x12!.switchboard.v1.ListModelsRequest\x1a\".switchboard.v1.ListModelsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/api/v1/models\x12\x62\n\x08GetModel\x12\x1f.switchboard.v1.GetModelRequest\x1a\x15.switchboard.v1.Model\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/models/{id=**}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,9 +45,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MODEL']._serialized_start=326
   _globals['_MODEL']._serialized_end=559
   _globals['_MODELPRICING']._serialized_start=561
-  _globals['_MODELPRICING']._serialized_end=654
-  _globals['_MODELARCHITECTURE']._serialized_start=656
-  _globals['_MODELARCHITECTURE']._serialized_end=746
-  _globals['_MODELSSERVICE']._serialized_start=749
-  _globals['_MODELSSERVICE']._serialized_end=973
+  _globals['_MODELPRICING']._serialized_end=680
+  _globals['_MODELARCHITECTURE']._serialized_start=682
+  _globals['_MODELARCHITECTURE']._serialized_end=772
+  _globals['_MODELSSERVICE']._serialized_start=775
+  _globals['_MODELSSERVICE']._serialized_end=999
 # @@protoc_insertion_point(module_scope)

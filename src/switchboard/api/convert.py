@@ -25,11 +25,10 @@ def model_to_proto(info: ModelInfo) -> models_pb2.Model:
     pricing = models_pb2.ModelPricing(
         prompt=pico_to_usd(info.input_price),
         completion=pico_to_usd(info.output_price),
-        input_cache_read=(
-            "" if info.cached_input_price is None else pico_to_usd(info.cached_input_price)
-        ),
         request="0",
     )
+    if info.cached_input_price is not None:
+        pricing.input_cache_read = pico_to_usd(info.cached_input_price)
     return models_pb2.Model(
         id=info.id,
         object="model",
