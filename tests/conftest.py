@@ -98,3 +98,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def empty_postgres_url() -> Iterator[str]:
+    """An empty (unmigrated) Postgres database for the whole session."""
+    name = f"sb_empty_{uuid.uuid4().hex[:12]}"
+    with _pg_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield _pg_url(name)
+        finally:
+            _drop(admin, name)
