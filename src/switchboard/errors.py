@@ -2,6 +2,7 @@
 
     SwitchboardError                 (INTERNAL          500  INTERNAL_ERROR)
     ├── InvalidRequest               (INVALID_ARGUMENT   400  INVALID_REQUEST)
+    │   └── ContextTooLong           (INVALID_ARGUMENT   400  CONTEXT_LENGTH_EXCEEDED)
     ├── Unauthorized                 (UNAUTHENTICATED    401  UNAUTHORIZED)
     ├── Forbidden                    (PERMISSION_DENIED  403  FORBIDDEN)
     ├── NotFound                     (NOT_FOUND          404  NOT_FOUND)
@@ -53,6 +54,10 @@ class InvalidRequest(SwitchboardError):
     status = grpc.StatusCode.INVALID_ARGUMENT
     code = "INVALID_REQUEST"
     type = "invalid_request_error"
+
+
+class ContextTooLong(InvalidRequest):
+    code = "CONTEXT_LENGTH_EXCEEDED"
 
 
 class Unauthorized(SwitchboardError):
@@ -118,3 +123,14 @@ class NotImplementedYet(SwitchboardError):
     status = grpc.StatusCode.UNIMPLEMENTED
     code = "NOT_IMPLEMENTED"
     type = "not_implemented_error"
+
+
+class ClientCancelled(SwitchboardError):
+    """The client went away mid-request (logged as HTTP 499; nobody is left to tell)."""
+
+    status = grpc.StatusCode.CANCELLED
+    code = "CLIENT_CLOSED_REQUEST"
+    type = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("the client went away before the response finished")

@@ -1,16 +1,55 @@
-"""Provider types by id. Built-in providers are always present; others come from settings."""
+"""Provider adapters by type id. Built-in providers are always present; the others are made
+from the providers table (one explicit dict, never an if-chain)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
 
 from switchboard.providers.base import Provider
 from switchboard.providers.echo import EchoProvider
+from switchboard.providers.openai import AzureOpenAIProvider, OpenAIProvider
 
 BUILTIN_PROVIDERS: dict[str, Callable[[], Provider]] = {
     "echo": EchoProvider,
 }
 
 
+@dataclass(frozen=True)
+class ProviderSpec:
+    """What the providers table says about one provider (credentials decrypted)."""
+
+    name: str
+    type: str
+    base_url: str
+    api_key: str
+    api_version: str = ""
+
+
+AdapterFactory = Callable[[ProviderSpec, httpx.AsyncClient], Provider]
+
+
+def _openai(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider:
+    return OpenAIProvider(spec.name, spec.base_url, spec.api_key, client)
+
+
+def _azure(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider:
+    version = spec.api_version or "2024-10-21"
+    return AzureOpenAIProvider(spec.name, spec.base_url, spec.api_key, client, api_version=version)
+
+
+ADAPTER_TYPES: dict[str, AdapterFactory] = {
+    "openai": _openai,
+    "azure": _azure,
+}
+
+
 def builtin_providers() -> dict[str, Provider]:
     return {name: factory() for name, factory in BUILTIN_PROVIDERS.items()}
+
+
+def make_adapter(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider | None:
+    factory = ADAPTER_TYPES.get(spec.type)
+    return None if factory is None else factory(spec, client)

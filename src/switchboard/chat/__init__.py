@@ -1,0 +1,1 @@
+"""The chat domain core shared by the REST facade and the typed gRPC service."""

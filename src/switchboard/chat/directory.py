@@ -1,0 +1,120 @@
+"""An immutable snapshot of who can answer what: adapters, priced models, aliases.
+
+Built from the database off the hot path and swapped whole, so a request never waits on the
+database to find its provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from switchboard.db.repositories.models import list_enabled_models
+from switchboard.db.schema import ModelAlias
+from switchboard.db.schema import Provider as ProviderRow
+from switchboard.domain.catalog import ModelInfo
+from switchboard.errors import NotFound
+from switchboard.providers.base import Provider
+from switchboard.providers.registry import ProviderSpec, make_adapter
+from switchboard.security.secrets import SecretsError, Vault
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Target:
+    adapter: Provider
+    info: ModelInfo
+
+    @property
+    def provider(self) -> str:
+        return self.info.provider
+
+    @property
+    def upstream(self) -> str:
+        return self.info.upstream
+
+
+@dataclass(frozen=True)
+class Directory:
+    adapters: Mapping[str, Provider]
+    models: Mapping[str, ModelInfo]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def resolve(self, model: str) -> Target:
+        """An alias or "provider/model" -> its target; NOT_FOUND names what was asked for."""
+        name = self.aliases.get(model, model)
+        info = self.models.get(name)
+        if info is None or info.provider not in self.adapters:
+            raise NotFound(f"The model `{model}` does not exist or is not enabled.", param="model")
+        return Target(self.adapters[info.provider], info)
+
+
+def _spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
+    api_key = ""
+    if row.encrypted_credentials:
+        try:
+            api_key = vault.decrypt(row.encrypted_credentials)
+        except SecretsError:
+            log.warning("provider %s: credentials do not decrypt; provider skipped", row.name)
+            return None
+    return ProviderSpec(row.name, row.type, row.base_url, api_key, row.api_version)
+
+
+async def load_directory(
+    sessions: async_sessionmaker[AsyncSession],
+    vault: Vault,
+    client: httpx.AsyncClient,
+    builtins: Mapping[str, Provider],
+) -> Directory:
+    async with sessions() as session:
+        rows = list(await session.scalars(select(ProviderRow).where(ProviderRow.enabled.is_(True))))
+        stored = await list_enabled_models(session)
+        aliases = {a.alias: a.target for a in await session.scalars(select(ModelAlias))}
+    adapters: dict[str, Provider] = dict(builtins)
+    for row in rows:
+        spec = _spec(row, vault)
+        adapter = None if spec is None else make_adapter(spec, client)
+        if adapter is not None:
+            adapters[row.name] = adapter
+    models = {m.id: m for b in builtins.values() for m in await b.list_models()}
+    models.update({m.id: m for m in stored})
+    return Directory(adapters=adapters, models=models, aliases=aliases)
+
+
+class DirectoryHolder:
+    """The current snapshot, refreshed in the background every `interval` seconds."""
+
+    def __init__(self, loader: Callable[[], Awaitable[Directory]], interval: float) -> None:
+        self._loader = loader
+        self._interval = interval
+        self.current = Directory(adapters={}, models={})
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.refresh()
+        self._task = asyncio.create_task(self._refresh_forever())
+
+    async def refresh(self) -> None:
+        try:
+            self.current = await self._loader()
+        except Exception:  # keep serving the last good snapshot while the database is away
+            log.warning(
+                "could not refresh the provider directory; keeping the last one", exc_info=True
+            )
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.refresh()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)

@@ -1,0 +1,147 @@
+"""What one client request produced, and the log record it becomes."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from switchboard.domain.chat import Usage
+from switchboard.errors import (
+    ContextTooLong,
+    InvalidRequest,
+    ProviderError,
+    ProviderTimeout,
+    RateLimited,
+    SwitchboardError,
+)
+from switchboard.providers.errors import (
+    UpstreamAuthError,
+    UpstreamBadRequest,
+    UpstreamContextTooLong,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+)
+
+HTTP_STATUS = {
+    "INVALID_ARGUMENT": 400,
+    "UNAUTHENTICATED": 401,
+    "PERMISSION_DENIED": 403,
+    "NOT_FOUND": 404,
+    "ALREADY_EXISTS": 409,
+    "RESOURCE_EXHAUSTED": 429,
+    "FAILED_PRECONDITION": 400,
+    "UNAVAILABLE": 503,
+    "DEADLINE_EXCEEDED": 504,
+    "UNIMPLEMENTED": 501,
+    "CANCELLED": 499,
+}
+
+
+def gateway_error(exc: UpstreamError) -> SwitchboardError:
+    """How an upstream failure is shown to the client. Never the provider's credentials."""
+    who = exc.provider
+    if isinstance(exc, UpstreamRateLimited):
+        wait = math.ceil(exc.retry_after) if exc.retry_after is not None else 1
+        return RateLimited(
+            f"{who} is rate limiting requests; retry later", retry_after_seconds=wait
+        )
+    if isinstance(exc, UpstreamContextTooLong):
+        return ContextTooLong(f"{who}: {exc.message}", param="messages")
+    if isinstance(exc, UpstreamBadRequest):
+        return InvalidRequest(f"{who} rejected the request: {exc.message}")
+    if isinstance(exc, UpstreamAuthError):
+        return ProviderError(f"{who} rejected the gateway's credentials (HTTP {exc.status})")
+    if isinstance(exc, UpstreamTimeout):
+        return ProviderTimeout(f"{who} did not answer in time")
+    return ProviderError(f"{who} failed: {exc.message}")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    provider: str
+    model: str
+    status: str
+    error: str
+    latency_ms: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "status": self.status,
+            "error": self.error,
+            "latency_ms": self.latency_ms,
+        }
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """Who asked, for the log. Principal fields stay None until authentication lands (#4)."""
+
+    request_id: str
+    endpoint: str
+    environment: str
+    stream: bool
+    request_body: dict[str, Any] | None
+    api_key_id: str | None = None
+    user_id: str | None = None
+    organization_id: str | None = None
+    feature_name: str | None = None
+    route: str | None = None
+
+
+@dataclass
+class Outcome:
+    provider: str = ""
+    model: str = ""
+    usage: Usage = field(default_factory=Usage)
+    cost_pico: int = 0
+    finish_reason: str | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+    error: SwitchboardError | None = None
+    latency_ms: int = 0
+    upstream_latency_ms: int = 0
+    response_body: dict[str, Any] | None = None
+
+    def log_record(self, ctx: CallContext) -> dict[str, Any]:
+        """One llm_logs row (column -> value)."""
+        failed = self.error is not None
+        return {
+            "id": str(uuid.uuid4()),
+            "request_id": ctx.request_id,
+            "created_at": datetime.now(UTC),
+            "user_id": ctx.user_id,
+            "organization_id": ctx.organization_id,
+            "api_key_id": ctx.api_key_id,
+            "provider": self.provider,
+            "model": self.model,
+            "endpoint": ctx.endpoint,
+            "feature_name": ctx.feature_name,
+            "route": ctx.route,
+            "environment": ctx.environment,
+            "status": "error" if failed else "success",
+            "http_status": HTTP_STATUS.get(self.error.status.name, 500) if failed else 200,
+            "error_type": self.error.type if failed else None,
+            "error_code": self.error.code if failed else None,
+            "error_message": self.error.message if failed else None,
+            "finish_reason": self.finish_reason,
+            "prompt_tokens": self.usage.prompt_tokens,
+            "completion_tokens": self.usage.completion_tokens,
+            "cached_tokens": self.usage.cached_tokens,
+            "reasoning_tokens": self.usage.reasoning_tokens,
+            "total_tokens": self.usage.total_tokens,
+            "cost_pico_usd": self.cost_pico,
+            "latency_ms": self.latency_ms,
+            "upstream_latency_ms": self.upstream_latency_ms,
+            "retries": max(0, len(self.attempts) - 1),
+            "stream": ctx.stream,
+            "attempts": [a.as_json() for a in self.attempts],
+            "request_body": ctx.request_body,
+            "response_body": self.response_body,
+            "redaction_status": "pending",
+            "redaction_rules": [],
+        }

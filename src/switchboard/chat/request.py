@@ -1,0 +1,214 @@
+"""OpenAI chat completion request JSON -> a validated ChatCall. Unknown fields are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from switchboard.domain.chat import ChatMessage, ChatRequest
+from switchboard.errors import InvalidRequest
+
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+# Fields the gateway itself interprets; everything else OpenAI defines goes to `params`.
+GATEWAY_FIELDS = frozenset(
+    {
+        "model",
+        "models",
+        "provider",
+        "messages",
+        "stream",
+        "stream_options",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "metadata",
+        "user",
+    }
+)
+OPENAI_PARAMS = frozenset(
+    {
+        "top_p",
+        "frequency_penalty",
+        "presence_penalty",
+        "seed",
+        "n",
+        "stop",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+        "logprobs",
+        "top_logprobs",
+        "logit_bias",
+        "reasoning_effort",
+        "modalities",
+        "audio",
+        "prediction",
+        "service_tier",
+        "store",
+        "functions",
+        "function_call",
+        "web_search_options",
+        "verbosity",
+    }
+)
+NUMBER_PARAMS = {
+    "temperature": (0, 2),
+    "top_p": (0, 1),
+    "frequency_penalty": (-2, 2),
+    "presence_penalty": (-2, 2),
+}
+
+
+@dataclass(frozen=True)
+class ChatCall:
+    """A client's chat request, validated, before routing picks a provider."""
+
+    model: str
+    fallbacks: tuple[str, ...]
+    provider_order: tuple[str, ...]
+    allow_fallbacks: bool
+    stream: bool
+    include_usage: bool
+    request: ChatRequest
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    user: str | None = None
+
+
+def _fail(message: str, param: str) -> InvalidRequest:
+    return InvalidRequest(message, param=param)
+
+
+def _number(body: Mapping[str, Any], name: str) -> float | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(f"'{name}' must be a number, got {type(value).__name__}", name)
+    low, high = NUMBER_PARAMS[name]
+    if not low <= value <= high:
+        raise _fail(f"'{name}' must be between {low} and {high}, got {value}", name)
+    return value
+
+
+def _positive_int(body: Mapping[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _fail(f"'{name}' must be a positive integer, got {value!r}", name)
+    return value
+
+
+def _content(value: Any, index: int) -> str | list[dict[str, Any]] | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(p, dict) and "type" in p for p in value):
+        return value
+    raise _fail(
+        "content must be a string or an array of content parts", f"messages[{index}].content"
+    )
+
+
+def _message(raw: Any, index: int) -> ChatMessage:
+    if not isinstance(raw, dict):
+        raise _fail("each message must be an object", f"messages[{index}]")
+    role = raw.get("role")
+    if role not in ROLES:
+        raise _fail(f"unknown role {role!r}", f"messages[{index}].role")
+    tool_calls = raw.get("tool_calls") or ()
+    if not isinstance(tool_calls, list | tuple):
+        raise _fail("tool_calls must be an array", f"messages[{index}].tool_calls")
+    return ChatMessage(
+        role=role,
+        content=_content(raw.get("content"), index),
+        name=raw.get("name") if isinstance(raw.get("name"), str) else None,
+        tool_calls=tuple(tool_calls),
+        tool_call_id=raw.get("tool_call_id") if isinstance(raw.get("tool_call_id"), str) else None,
+    )
+
+
+def _messages(body: Mapping[str, Any]) -> tuple[ChatMessage, ...]:
+    raw = body.get("messages")
+    if not isinstance(raw, list) or not raw:
+        raise _fail("'messages' must be a non-empty array", "messages")
+    return tuple(_message(m, i) for i, m in enumerate(raw))
+
+
+def _strings(value: Any, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _fail(f"'{name}' must be an array of strings", name)
+    return tuple(value)
+
+
+def _stop(body: Mapping[str, Any]) -> None:
+    stop = body.get("stop")
+    if stop is None or isinstance(stop, str):
+        return
+    if not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) for s in stop):
+        raise _fail("'stop' must be a string or an array of up to 4 strings", "stop")
+
+
+def _metadata(body: Mapping[str, Any]) -> dict[str, str]:
+    metadata = body.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise _fail("'metadata' must be an object", "metadata")
+    return {str(k): str(v) for k, v in metadata.items()}
+
+
+def _provider_prefs(body: Mapping[str, Any]) -> tuple[tuple[str, ...], bool]:
+    prefs = body.get("provider") or {}
+    if not isinstance(prefs, dict):
+        raise _fail("'provider' must be an object", "provider")
+    allow = prefs.get("allow_fallbacks", True)
+    if not isinstance(allow, bool):
+        raise _fail("'provider.allow_fallbacks' must be a boolean", "provider.allow_fallbacks")
+    return _strings(prefs.get("order"), "provider.order"), allow
+
+
+def parse_chat(body: Any) -> ChatCall:
+    """Validate an OpenAI chat completion body; wrong types are INVALID_REQUEST naming the field."""
+    if not isinstance(body, dict):
+        raise _fail("the request body must be a JSON object", "body")
+    model = body.get("model")
+    fallbacks = _strings(body.get("models"), "models")
+    if not isinstance(model, str) or not model:
+        if not fallbacks:
+            raise _fail("'model' is required", "model")
+        model, fallbacks = fallbacks[0], fallbacks[1:]
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise _fail("'stream' must be a boolean", "stream")
+    options = body.get("stream_options") or {}
+    if not isinstance(options, dict):
+        raise _fail("'stream_options' must be an object", "stream_options")
+    _stop(body)
+    order, allow = _provider_prefs(body)
+    user = body.get("user")
+    max_tokens = _positive_int(body, "max_completion_tokens") or _positive_int(body, "max_tokens")
+    _positive_int(body, "n")
+    _number(body, "top_p")
+    _number(body, "frequency_penalty")
+    _number(body, "presence_penalty")
+    request = ChatRequest(
+        model=model,
+        messages=_messages(body),
+        max_tokens=max_tokens,
+        temperature=_number(body, "temperature"),
+        params={k: v for k, v in body.items() if k in OPENAI_PARAMS},
+        extra_body={k: v for k, v in body.items() if k not in OPENAI_PARAMS | GATEWAY_FIELDS},
+    )
+    return ChatCall(
+        model=model,
+        fallbacks=fallbacks,
+        provider_order=order,
+        allow_fallbacks=allow,
+        stream=stream,
+        include_usage=bool(options.get("include_usage")),
+        request=request,
+        metadata=_metadata(body),
+        user=user if isinstance(user, str) else None,
+    )

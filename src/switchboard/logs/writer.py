@@ -1,0 +1,190 @@
+"""Durable, batched, asynchronous log writing.
+
+The request path only calls `submit(record)` (a non-blocking queue put). A background task
+drains the queue in batches and inserts them idempotently (ON CONFLICT (request_id) DO
+NOTHING). If the database is down, the batch is appended to an append-only spool file
+(JSON lines, fsynced) instead; the spool is replayed, also idempotently, before each later
+batch and truncated only after a replay fully succeeds. So no record is lost and none is
+written twice, even if the process dies mid-replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from switchboard.db.schema import LlmLog
+
+log = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+_DIALECT_INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, bytes):
+        return {"$b64": base64.b64encode(value).decode()}
+    raise TypeError(f"cannot spool {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if set(obj) == {"$dt"}:
+        return datetime.fromisoformat(obj["$dt"])
+    if set(obj) == {"$b64"}:
+        return base64.b64decode(obj["$b64"])
+    return obj
+
+
+class Spool:
+    """An append-only JSON-lines file of records not yet in the database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, records: list[Record]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lines = "".join(
+            json.dumps(r, default=_encode, separators=(",", ":")) + "\n" for r in records
+        )
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def read(self) -> list[Record]:
+        if not self.path.exists():
+            return []
+        records = []
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.endswith("\n"):  # a torn last line (crash mid-write) is not a record yet
+                    records.append(json.loads(line, object_hook=_decode))
+        return records
+
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path.exists() else 0
+
+    def clear(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+_STOP = object()  # queued by stop(): everything queued before it gets written first
+
+
+class LogWriter:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        spool: Spool,
+        *,
+        batch_size: int = 500,
+        flush_interval: float = 0.2,
+        max_queue: int = 100_000,
+    ) -> None:
+        self._engine = engine
+        self._spool = spool
+        self._batch_size = batch_size
+        self._flush_interval = flush_interval
+        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_queue)
+        self._overflow: list[Record] = []
+        self._task: asyncio.Task[None] | None = None
+        self.written = 0
+        self.spooled = 0
+
+    def submit(self, record: Record) -> None:
+        """Hot path: never blocks, never does I/O."""
+        try:
+            self._queue.put_nowait(record)
+        except asyncio.QueueFull:
+            self._overflow.append(record)  # the writer takes these with its next batch
+
+    @property
+    def queue_depth(self) -> int:
+        return self._queue.qsize() + len(self._overflow)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        """Write (or spool) everything submitted so far, then end the background task."""
+        if self._task is None:
+            return
+        await self._queue.put(_STOP)
+        await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = await self._queue.get()
+            if first is not _STOP:
+                await asyncio.sleep(self._flush_interval)
+            batch = [first, *self._drain()]
+            stopping = any(item is _STOP for item in batch)
+            await self._flush([item for item in batch if item is not _STOP])
+
+    def _drain(self) -> list[Any]:
+        batch: list[Any] = []
+        while not self._queue.empty():
+            batch.append(self._queue.get_nowait())
+        batch.extend(self._overflow)
+        self._overflow = []
+        return batch
+
+    async def _flush(self, batch: list[Record]) -> None:
+        if not await self._replay_spool():
+            await self._to_spool(batch)
+            return
+        if not batch:
+            return
+        try:
+            await self._insert(batch)
+        except Exception as exc:  # the database is away: keep the records on disk instead
+            log.warning(
+                "log database unavailable (%s); spooling %d records", type(exc).__name__, len(batch)
+            )
+            await self._to_spool(batch)
+            return
+        self.written += len(batch)
+
+    async def _to_spool(self, batch: list[Record]) -> None:
+        if batch:
+            await asyncio.to_thread(self._spool.append, batch)
+            self.spooled += len(batch)
+
+    async def _replay_spool(self) -> bool:
+        """True when the spool is empty afterwards (nothing to replay, or replayed)."""
+        if self._spool.size() == 0:
+            return True
+        records = await asyncio.to_thread(self._spool.read)
+        try:
+            await self._insert(records)
+        except Exception:
+            return False
+        await asyncio.to_thread(self._spool.clear)
+        log.info("replayed %d spooled log records", len(records))
+        self.written += len(records)
+        return True
+
+    async def _insert(self, records: list[Record]) -> None:
+        dialect = self._engine.dialect.name
+        statement = _DIALECT_INSERT.get(dialect, insert)(LlmLog.__table__)
+        statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
+        async with self._engine.begin() as connection:
+            for start in range(0, len(records), self._batch_size):
+                await connection.execute(statement, records[start : start + self._batch_size])

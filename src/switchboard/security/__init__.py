@@ -1,0 +1,1 @@
+"""Secrets at rest: provider credentials encrypted with the master key."""
