@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from switchboard.catalog import ModelCatalog, stored_models
+from switchboard.chat.core import ChatCore
+from switchboard.chat.directory import Directory, DirectoryHolder, load_directory
 from switchboard.config import Config
 from switchboard.db.engine import create_engine_from_url, ping, session_factory
 from switchboard.health import HealthChecker, Probe
+from switchboard.logs.writer import LogWriter, Spool
 from switchboard.metrics import Metrics
 from switchboard.providers.base import Provider
 from switchboard.providers.registry import builtin_providers
+from switchboard.providers.transport import make_client
+from switchboard.security.secrets import Vault, load_master_keys
+
+DIRECTORY_REFRESH_SECONDS = 5.0
 
 
 @dataclass
@@ -24,19 +32,41 @@ class Runtime:
     metrics: Metrics
     providers: dict[str, Provider]
     redis: Redis | None
+    vault: Vault
+    http: httpx.AsyncClient
+    directory: DirectoryHolder
+    log_writer: LogWriter
 
     @classmethod
     def build(cls, config: Config) -> Runtime:
         engine = create_engine_from_url(config.database_url)
-        redis = Redis.from_url(config.redis_url) if config.redis_url else None
+        sessions = session_factory(engine)
+        providers = builtin_providers()
+        vault = Vault(load_master_keys(config.master_key, config.var_dir))
+        http = make_client()
+
+        async def load() -> Directory:
+            return await load_directory(sessions, vault, http, providers)
+
         return cls(
             config=config,
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=sessions,
             metrics=Metrics(),
-            providers=builtin_providers(),
-            redis=redis,
+            providers=providers,
+            redis=Redis.from_url(config.redis_url) if config.redis_url else None,
+            vault=vault,
+            http=http,
+            directory=DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS),
+            log_writer=LogWriter(engine, Spool(config.var_dir / "spool" / "llm_logs.jsonl")),
         )
+
+    async def start(self) -> None:
+        await self.directory.start()
+        self.log_writer.start()
+
+    def chat_core(self) -> ChatCore:
+        return ChatCore(lambda: self.directory.current, self.log_writer.submit)
 
     def catalog(self) -> ModelCatalog:
         return ModelCatalog(self.providers, stored_models(self.sessions))
@@ -48,6 +78,9 @@ class Runtime:
         return HealthChecker(database, _redis_probe(self.redis), self.providers)
 
     async def close(self) -> None:
+        await self.log_writer.stop()
+        await self.directory.stop()
+        await self.http.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()

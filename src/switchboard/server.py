@@ -10,9 +10,11 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from switchboard.api.chat import ChatServicer
 from switchboard.api.health import HealthServicer
 from switchboard.api.interceptor import GatewayInterceptor
 from switchboard.api.models import ModelsServicer
+from switchboard.api.openai_facade import OpenAIFacade
 from switchboard.api.pending import PendingWork, pending_servicer
 from switchboard.config import Config
 from switchboard.runtime import Runtime
@@ -50,16 +52,6 @@ SERVER_OPTIONS = (
 
 PENDING_WORK = (
     PendingWork(
-        chat_pb2_grpc.ChatServiceServicer,
-        chat_pb2.DESCRIPTOR.services_by_name["ChatService"],
-        "issue #3 (chat completions)",
-    ),
-    PendingWork(
-        openai_pb2_grpc.OpenAIServiceServicer,
-        openai_pb2.DESCRIPTOR.services_by_name["OpenAIService"],
-        "issue #3 (chat completions)",
-    ),
-    PendingWork(
         logs_pb2_grpc.LogsServiceServicer,
         logs_pb2.DESCRIPTOR.services_by_name["LogsService"],
         "issue #6 (logs and analytics)",
@@ -81,8 +73,6 @@ PENDING_WORK = (
     ),
 )
 _ADDERS = {
-    "ChatService": chat_pb2_grpc.add_ChatServiceServicer_to_server,
-    "OpenAIService": openai_pb2_grpc.add_OpenAIServiceServicer_to_server,
     "LogsService": logs_pb2_grpc.add_LogsServiceServicer_to_server,
     "AnalyticsService": analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server,
     "SettingsService": settings_pb2_grpc.add_SettingsServiceServicer_to_server,
@@ -110,6 +100,9 @@ def switchboard_service_names() -> list[str]:
 
 def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.HealthServicer:
     models_pb2_grpc.add_ModelsServiceServicer_to_server(ModelsServicer(runtime.catalog()), server)
+    core, environment = runtime.chat_core(), runtime.config.environment
+    chat_pb2_grpc.add_ChatServiceServicer_to_server(ChatServicer(core, environment), server)
+    openai_pb2_grpc.add_OpenAIServiceServicer_to_server(OpenAIFacade(core, environment), server)
     sb_health_pb2_grpc.add_HealthServiceServicer_to_server(
         HealthServicer(runtime.health_checker()), server
     )
@@ -160,6 +153,7 @@ async def mark_serving(grpc_health: health.aio.HealthServicer, serving: bool) ->
 async def serve(config: Config) -> None:
     """Run until SIGINT/SIGTERM, then drain in-flight RPCs for up to SHUTDOWN_GRACE_SECONDS."""
     runtime = Runtime.build(config)
+    await runtime.start()
     server, port, grpc_health = await create_server(config, runtime)
     try:
         stop_metrics = runtime.metrics.serve_http(config.metrics_addr)

@@ -210,7 +210,7 @@ class ChatCore:
         except UpstreamError as exc:
             outcome.error = gateway_error(exc)
             yield StreamFailure(outcome.error)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, GeneratorExit):
             outcome.error = ClientCancelled()
             raise
         finally:

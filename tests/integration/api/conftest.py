@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 import pytest
@@ -20,9 +21,10 @@ class RunningServer:
     channel: grpc.aio.Channel
 
 
-async def start_server(database_url: str) -> tuple[grpc.aio.Server, RunningServer]:
-    config = Config(grpc_addr="127.0.0.1:0", database_url=database_url)
+async def start_server(database_url: str, var_dir: Path) -> tuple[grpc.aio.Server, RunningServer]:
+    config = Config(grpc_addr="127.0.0.1:0", database_url=database_url, var_dir=var_dir)
     runtime = Runtime.build(config)
+    await runtime.start()
     server, port, grpc_health = await create_server(config, runtime)
     await server.start()
     await mark_serving(grpc_health, True)
@@ -37,19 +39,19 @@ async def stop_server(server: grpc.aio.Server, running: RunningServer) -> None:
 
 
 @pytest.fixture
-async def running(database_url: str) -> AsyncIterator[RunningServer]:
-    server, running = await start_server(database_url)
+async def running(database_url: str, tmp_path: Path) -> AsyncIterator[RunningServer]:
+    server, running = await start_server(database_url, tmp_path)
     yield running
     await stop_server(server, running)
 
 
 @pytest.fixture
-async def server_on() -> AsyncIterator[Callable[[str], Awaitable[RunningServer]]]:
+async def server_on(tmp_path: Path) -> AsyncIterator[Callable[[str], Awaitable[RunningServer]]]:
     """Start servers on any database URL (e.g. a dead one); all are stopped at teardown."""
     started: list[tuple[grpc.aio.Server, RunningServer]] = []
 
     async def start(database_url: str) -> RunningServer:
-        started.append(await start_server(database_url))
+        started.append(await start_server(database_url, tmp_path))
         return started[-1][1]
 
     yield start
