@@ -1,4 +1,8 @@
-"""Engines and sessions. The app uses async engines; migrations use sync ones."""
+"""Engines and sessions. The app uses async engines; migrations use sync ones.
+
+URLs: `sqlite:///path` and `postgresql[+psycopg]://...` are accepted everywhere; psycopg 3
+serves both the sync and the async Postgres engine, aiosqlite the async SQLite one.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,14 +19,18 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from switchboard.db.errors import describe_connect_error
+
 PING_TIMEOUT_SECONDS = 2.0
-_SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
-_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+CONNECT_TIMEOUT_SECONDS = 3
+_PG = "postgresql+psycopg"
+_SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": _PG, "postgres": _PG}
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": _PG, "postgres": _PG}
 
 
 def _with_driver(url: str, drivers: dict[str, str]) -> str:
     parsed = make_url(url)
-    backend = parsed.get_backend_name()
+    backend = parsed.drivername.partition("+")[0]
     if backend not in drivers:
         raise ValueError(
             f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://"
@@ -57,7 +66,8 @@ def create_engine_from_url(url: str) -> AsyncEngine:
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
-        connect_args={"connect_timeout": 3},
+        pool_recycle=1800,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
 
@@ -65,9 +75,14 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def ping(engine: AsyncEngine) -> None:
-    async def select_one() -> None:
-        async with engine.connect() as connection:
+async def ping(engine: AsyncEngine, seconds: float = PING_TIMEOUT_SECONDS) -> None:
+    """SELECT 1, or DatabaseUnavailable (one line, password masked) within `seconds`."""
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        async with asyncio.timeout(seconds), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-
-    await asyncio.wait_for(select_one(), PING_TIMEOUT_SECONDS)
+    except TimeoutError:
+        reason = TimeoutError(f"no answer within {seconds:g} s")
+        raise describe_connect_error(url, reason) from None
+    except (SQLAlchemyError, OSError) as exc:
+        raise describe_connect_error(url, exc) from None

@@ -33,8 +33,8 @@ def _ensure_sqlite_directory(database_url: str) -> None:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Migrate to `revision`; a database that cannot be reached raises DatabaseUnavailable."""
-    _ensure_sqlite_directory(database_url)
     try:
+        _ensure_sqlite_directory(database_url)
         command.upgrade(alembic_config(database_url), revision)
     except (SQLAlchemyError, OSError) as exc:
         raise describe_connect_error(database_url, exc) from None

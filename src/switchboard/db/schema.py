@@ -1,8 +1,14 @@
 """The whole schema (ARCHITECTURE section 4), one definition for SQLite and Postgres.
 
-Conventions: ids are 36-character UUID strings; times are timezone-aware UTC; money is an
-integer count of pico-USD (10^-12 USD) and prices are integer pico-USD per token, so every
-cost is exact integer arithmetic (see switchboard.money). JSON columns are JSONB on Postgres.
+Conventions:
+- ids are 36-character UUID strings (uuid4 text), generated in Python;
+- times are timezone-aware and read back in UTC on both backends (`UtcDateTime`); naive
+  datetimes are refused rather than guessed;
+- money is an integer count of pico-USD (10^-12 USD) and prices are integer pico-USD per
+  token ($/Mtok x 10^6), so every cost is exact integer arithmetic (see switchboard.money);
+- JSON columns are JSON on SQLite and JSONB on Postgres;
+- closed vocabularies (statuses, scopes, strategies) are CHECK constraints;
+- '' rather than NULL stands for "absent" wherever a column is part of a unique key.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -23,6 +31,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -40,6 +49,42 @@ JsonValue = JSON().with_variant(JSONB(), "postgresql")
 Money = BigInteger  # pico-USD
 
 
+ROUTE_STRATEGIES = ("priority", "fallback", "weighted", "lowest_cost", "lowest_latency")
+SETTING_SCOPES = ("global", "organization", "feature", "key")
+LOG_STATUSES = ("success", "error")
+REDACTION_STATUSES = ("pending", "completed", "failed")
+ROLLUP_GRANULARITIES = ("hour", "day")
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """TIMESTAMPTZ on Postgres; on SQLite (which drops offsets) values are stored as UTC.
+
+    Either way an aware datetime goes in and an aware UTC datetime comes out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: pass a timezone-aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -51,7 +96,7 @@ def utcnow() -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's declared configuration
-        datetime: DateTime(timezone=True),
+        datetime: UtcDateTime(),
         dict[str, Any]: JsonValue,
         list[Any]: JsonValue,
         bytes: LargeBinary,
@@ -108,7 +153,9 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     # Rotation: the key that replaced this one; this one stays valid until grace_until.
-    replaced_by_id: Mapped[str | None] = mapped_column(String(36))
+    replaced_by_id: Mapped[str | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
+    )
     grace_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = updated_column()
@@ -134,6 +181,9 @@ class Provider(Base):
 
 
 class Model(Base):
+    """An upstream model of a provider. Its public id is "<provider.name>/<name>"; `name` is
+    the upstream's own id and may itself contain '/' (e.g. "meta-llama/Llama-3-70b")."""
+
     __tablename__ = "models"
     __table_args__ = (UniqueConstraint("provider_id", "name", name="uq_models_provider_name"),)
     id: Mapped[str] = id_column()
@@ -149,7 +199,10 @@ class Model(Base):
 
 
 class ModelPrice(Base):
-    """A price valid from `effective_from` until the next one: old logs keep old prices."""
+    """A price valid from `effective_from` until the next one: old logs keep old prices.
+
+    Prices are integer pico-USD per token: "0.15" $/Mtok is 150_000.
+    """
 
     __tablename__ = "model_prices"
     __table_args__ = (
@@ -164,14 +217,19 @@ class ModelPrice(Base):
 
 
 class ModelAlias(Base):
+    """`alias` (what a request names) -> `target` ("provider/model" or a route name)."""
+
     __tablename__ = "model_aliases"
-    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    id: Mapped[str] = id_column()
+    alias: Mapped[str] = mapped_column(String(200), unique=True)
     target: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = created_column()
+    updated_at: Mapped[datetime] = updated_column()
 
 
 class Route(Base):
     __tablename__ = "routes"
+    __table_args__ = (one_of("strategy", ROUTE_STRATEGIES, "strategy"),)
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(200), unique=True)
     strategy: Mapped[str] = mapped_column(String(32))
@@ -184,7 +242,10 @@ class Route(Base):
 
 class Setting(Base):
     __tablename__ = "settings"
-    __table_args__ = (UniqueConstraint("scope", "scope_id", name="uq_settings_scope"),)
+    __table_args__ = (
+        UniqueConstraint("scope", "scope_id", name="uq_settings_scope"),
+        one_of("scope", SETTING_SCOPES, "scope"),
+    )
     id: Mapped[str] = id_column()
     scope: Mapped[str] = mapped_column(String(16))
     # '' for the global scope, so the unique key holds on every database.
@@ -205,6 +266,7 @@ class Feature(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     output_schema: Mapped[dict[str, Any] | None]
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = updated_column()
 
 
@@ -225,6 +287,8 @@ class LlmLog(Base):
         Index("ix_llm_logs_provider_model_created", "provider", "model", "created_at"),
         Index("ix_llm_logs_feature_created", "feature_name", "created_at"),
         Index("ix_llm_logs_status_created", "status", "created_at"),
+        one_of("status", LOG_STATUSES, "status"),
+        one_of("redaction_status", REDACTION_STATUSES, "redaction_status"),
     )
     id: Mapped[str] = id_column()
     request_id: Mapped[str] = mapped_column(String(128), unique=True)
@@ -277,6 +341,7 @@ class UsageRollup(Base):
             "feature_name",
             name="uq_usage_rollups_bucket",
         ),
+        one_of("granularity", ROLLUP_GRANULARITIES, "granularity"),
     )
     id: Mapped[str] = id_column()
     granularity: Mapped[str] = mapped_column(String(8))
