@@ -1,7 +1,9 @@
-"""Migrations and schema on both backends."""
+"""Migrations on both backends: empty -> head creates every table, down and up again."""
 
 from __future__ import annotations
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from switchboard.db.engine import sync_url
@@ -39,11 +41,22 @@ def test_head_creates_every_table_of_the_schema(database_url: str) -> None:
     assert table_names(database_url) == TABLES == set(Base.metadata.tables)
 
 
+def test_head_matches_the_models(database_url: str) -> None:
+    engine = create_engine(sync_url(database_url))
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
 def test_down_to_base_and_up_again(database_url: str) -> None:
     downgrade(database_url, "base")
     assert current_revision(database_url) is None
     assert table_names(database_url) == set()
     upgrade(database_url)
+    assert current_revision(database_url) == "0001"
     assert table_names(database_url) == TABLES
 
 
@@ -52,12 +65,39 @@ def test_migrating_twice_is_a_no_op(database_url: str) -> None:
     assert current_revision(database_url) == "0001"
 
 
+def test_empty_postgres_database_migrates_from_scratch(pg_databases) -> None:
+    name = pg_databases.create("sb_scratch")
+    try:
+        url = pg_databases.url(name)
+        assert current_revision(url) is None
+        upgrade(url)
+        assert table_names(url) == TABLES
+    finally:
+        pg_databases.drop(name)
+
+
+def test_sqlite_file_and_its_missing_directories_are_created(tmp_path) -> None:
+    path = tmp_path / "var" / "nested" / "switchboard.db"
+    upgrade(f"sqlite:///{path}")
+    assert path.is_file()
+    assert current_revision(f"sqlite:///{path}") == "0001"
+
+
 def test_log_indexes_fit_the_filters(database_url: str) -> None:
     engine = create_engine(sync_url(database_url))
     try:
-        indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("llm_logs")}
+        indexes = {
+            ix["name"]: ix["column_names"]
+            for ix in inspect(engine).get_indexes("llm_logs")
+            if not ix.get("duplicates_constraint")  # Postgres lists the unique key's index
+        }
     finally:
         engine.dispose()
-    assert indexes["ix_llm_logs_org_created"] == ["organization_id", "created_at"]
-    assert indexes["ix_llm_logs_provider_model_created"] == ["provider", "model", "created_at"]
-    assert indexes["ix_llm_logs_created_at"] == ["created_at"]
+    assert indexes == {
+        "ix_llm_logs_created_at": ["created_at"],
+        "ix_llm_logs_org_created": ["organization_id", "created_at"],
+        "ix_llm_logs_user_created": ["user_id", "created_at"],
+        "ix_llm_logs_provider_model_created": ["provider", "model", "created_at"],
+        "ix_llm_logs_feature_created": ["feature_name", "created_at"],
+        "ix_llm_logs_status_created": ["status", "created_at"],
+    }
