@@ -64,7 +64,8 @@ def _spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
         except SecretsError:
             log.warning("provider %s: credentials do not decrypt; provider skipped", row.name)
             return None
-    return ProviderSpec(row.name, row.type, row.base_url, api_key, row.api_version)
+    timeout = row.timeout_ms / 1000 if row.timeout_ms else None
+    return ProviderSpec(row.name, row.type, row.base_url, api_key, row.api_version, timeout)
 
 
 async def load_directory(

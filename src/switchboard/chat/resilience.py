@@ -14,7 +14,7 @@ class RetryPolicy:
     base_delay: float = 0.25
     max_delay: float = 8.0
     # A Retry-After longer than this is not waited for: the next target is tried instead.
-    max_retry_after: float = 10.0
+    max_retry_after: float = 1.0
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float | None:
         """Seconds to wait before retry number `attempt` (0-based), or None to stop retrying."""

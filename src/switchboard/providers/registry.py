@@ -26,18 +26,22 @@ class ProviderSpec:
     base_url: str
     api_key: str
     api_version: str = ""
+    # Per-request read timeout in seconds; None keeps the shared client's default.
+    timeout: float | None = None
 
 
 AdapterFactory = Callable[[ProviderSpec, httpx.AsyncClient], Provider]
 
 
 def _openai(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider:
-    return OpenAIProvider(spec.name, spec.base_url, spec.api_key, client)
+    return OpenAIProvider(spec.name, spec.base_url, spec.api_key, client, timeout=spec.timeout)
 
 
 def _azure(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider:
     version = spec.api_version or "2024-10-21"
-    return AzureOpenAIProvider(spec.name, spec.base_url, spec.api_key, client, api_version=version)
+    return AzureOpenAIProvider(
+        spec.name, spec.base_url, spec.api_key, client, api_version=version, timeout=spec.timeout
+    )
 
 
 ADAPTER_TYPES: dict[str, AdapterFactory] = {

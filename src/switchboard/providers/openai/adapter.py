@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,11 +20,24 @@ log = logging.getLogger(__name__)
 class OpenAIProvider:
     """Any OpenAI-compatible base_url (including /v1), e.g. https://api.openai.com/v1."""
 
-    def __init__(self, name: str, base_url: str, api_key: str, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        api_key: str,
+        client: httpx.AsyncClient,
+        *,
+        timeout: float | None = None,
+    ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._client = client
+        self._timeout: Any = (
+            httpx.Timeout(timeout, connect=min(timeout, 5.0))
+            if timeout
+            else httpx.USE_CLIENT_DEFAULT
+        )
 
     def _url(self, path: str, model: str) -> str:
         return f"{self._base_url}{path}"
@@ -47,7 +59,10 @@ class OpenAIProvider:
         body = translate.to_wire(request, stream=False)
         try:
             response = await self._client.post(
-                self._url("/chat/completions", request.model), json=body, headers=self._headers()
+                self._url("/chat/completions", request.model),
+                json=body,
+                headers=self._headers(),
+                timeout=self._timeout,
             )
         except httpx.TransportError as exc:
             raise transport_error(exc, self.name) from None
@@ -128,8 +143,9 @@ class AzureOpenAIProvider(OpenAIProvider):
         client: httpx.AsyncClient,
         *,
         api_version: str = "2024-10-21",
+        timeout: float | None = None,
     ) -> None:
-        super().__init__(name, base_url, api_key, client)
+        super().__init__(name, base_url, api_key, client, timeout=timeout)
         self._api_version = api_version
 
     def _url(self, path: str, model: str) -> str:
@@ -139,7 +155,3 @@ class AzureOpenAIProvider(OpenAIProvider):
 
     def _headers(self) -> dict[str, str]:
         return {"api-key": self._api_key}
-
-
-def debug_dump(body: dict[str, Any]) -> str:
-    return json.dumps({k: v for k, v in body.items() if k != "messages"})

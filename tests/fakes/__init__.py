@@ -1,0 +1,1 @@
+"""Local fake upstreams speaking real provider wire formats, and database seeding helpers."""

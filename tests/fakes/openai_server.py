@@ -1,0 +1,168 @@
+"""A fake OpenAI-compatible upstream on 127.0.0.1, in a thread, speaking OpenAI's wire format:
+JSON bodies, SSE framing with `data: [DONE]`, OpenAI error bodies and status codes.
+
+The model name picks the behaviour:
+  ok          200; usage 7 prompt (2 cached) + 3 completion; streams "Hel","lo"
+  rate-limited 429 with Retry-After: 7
+  auth        401 invalid_api_key
+  context     400 context_length_exceeded
+  bad         400 invalid_request_error
+  broken      500 always
+  flaky       500 on the first two calls, then like ok
+  hang        never answers (until the client gives up)
+  cut         streams two chunks then drops the connection (no [DONE])
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+USAGE = {
+    "prompt_tokens": 7,
+    "completion_tokens": 3,
+    "total_tokens": 10,
+    "prompt_tokens_details": {"cached_tokens": 2},
+    "completion_tokens_details": {"reasoning_tokens": 1},
+}
+ERRORS = {
+    "rate-limited": (429, "requests", "rate_limit_exceeded", "Rate limit reached"),
+    "auth": (401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided"),
+    "context": (400, "invalid_request_error", "context_length_exceeded", "Too many tokens"),
+    "bad": (400, "invalid_request_error", None, "Invalid value for 'logit_bias'"),
+    "broken": (500, "server_error", None, "The server had an error"),
+}
+
+
+class FakeOpenAI(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[dict[str, Any]] = []
+        self.headers_seen: list[dict[str, str]] = []
+        self.calls: Counter[str] = Counter()
+        self.release = threading.Event()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def start(self) -> FakeOpenAI:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self.shutdown()
+        self.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeOpenAI
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+    def _json(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self._json(
+            200,
+            {
+                "object": "list",
+                "data": [{"id": "ok", "object": "model", "created": 1, "owned_by": "fake"}],
+            },
+        )
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        self.server.requests.append(body)
+        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
+        model = body.get("model", "")
+        self.server.calls[model] += 1
+        if model == "flaky" and self.server.calls[model] <= 2:
+            model = "broken"
+        if model == "hang":
+            self.server.release.wait(30)
+            return
+        if model in ERRORS:
+            self._error(model)
+        elif body.get("stream"):
+            self._stream(body, cut=model == "cut")
+        else:
+            self._json(200, _completion(body))
+
+    def _error(self, model: str) -> None:
+        status, kind, code, message = ERRORS[model]
+        headers = {"retry-after": "7"} if status == 429 else {}
+        self._json(
+            status,
+            {"error": {"message": message, "type": kind, "param": None, "code": code}},
+            headers,
+        )
+
+    def _stream(self, body: dict[str, Any], *, cut: bool) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+        for event in _chunks(body):
+            self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+            self.wfile.flush()
+            time.sleep(0.005)
+            if cut and event["choices"] and event["choices"][0]["delta"].get("content") == "lo":
+                self.close_connection = True
+                return
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.close_connection = True
+
+
+def _completion(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 1,
+        "model": body["model"],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hello"},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": USAGE,
+    }
+
+
+def _chunks(body: dict[str, Any]) -> list[dict[str, Any]]:
+    base = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": body["model"],
+    }
+    deltas = [{"role": "assistant", "content": ""}, {"content": "Hel"}, {"content": "lo"}]
+    events = [
+        {**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas
+    ]
+    events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    if (body.get("stream_options") or {}).get("include_usage"):
+        events.append({**base, "choices": [], "usage": USAGE})
+    return events
