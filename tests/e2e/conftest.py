@@ -14,12 +14,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
+from fakes.openai_server import FakeOpenAI
+from fakes.seed import UPSTREAM_KEY, PricedModel, ProviderSeed, seed_provider
 
 from switchboard._ports import free_port
 from switchboard.auth.keys import generate_key
+from switchboard.db.migrate import upgrade
+from switchboard.security.secrets import Vault
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30
+UPSTREAM_MODELS = ["ok", "rate-limited", "context", "bad", "slow"]
+# Failing models live on their own provider, so its circuit breaker does not trip `acme`'s.
+DOWN_MODELS = ["auth", "broken"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,9 @@ class Stack:
     process: subprocess.Popen[str]
 
 
-def stack_env(database_url: str, var_dir: Path) -> dict[str, str]:
+def stack_env(database_url: str, var_dir: Path, master_key: str) -> dict[str, str]:
     return {
+        "SWITCHBOARD_MASTER_KEY": master_key,
         **os.environ,
         "SWITCHBOARD_GRPC_ADDR": f"127.0.0.1:{free_port()}",
         "SWITCHBOARD_HTTP_PORT": str(free_port()),
@@ -58,8 +67,24 @@ def wait_healthy(url: str, process: subprocess.Popen[str]) -> None:
     pytest.fail("switchboard run did not answer /api/v1/health in time", pytrace=False)
 
 
-def start_stack(database_url: str, var_dir: Path) -> Stack:
-    env = stack_env(database_url, var_dir)
+def seed_upstream(database_url: str, master_key: str, upstream: FakeOpenAI) -> None:
+    """Migrate and register the fake OpenAI upstream as providers `acme` and `downco`."""
+    upgrade(database_url)
+    vault = Vault([master_key.encode()])
+    for name, models in (("acme", UPSTREAM_MODELS), ("downco", DOWN_MODELS)):
+        seed = ProviderSeed(
+            name=name,
+            base_url=upstream.base_url,
+            api_key=UPSTREAM_KEY,
+            models=[PricedModel(m) for m in models],
+        )
+        seed_provider(database_url, vault, seed)
+
+
+def start_stack(database_url: str, var_dir: Path, upstream: FakeOpenAI) -> Stack:
+    master_key = Fernet.generate_key().decode()
+    seed_upstream(database_url, master_key, upstream)
+    env = stack_env(database_url, var_dir, master_key)
     process = subprocess.Popen(
         [sys.executable, "-m", "switchboard", "run"],
         cwd=ROOT,
@@ -96,13 +121,20 @@ def e2e_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'switchboard.db'}"
 
 
+@pytest.fixture(scope="session")
+def upstream() -> Iterator[FakeOpenAI]:
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def stack(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, upstream: FakeOpenAI
 ) -> Iterator[Stack]:
     fixture = "e2e_sqlite_url" if request.param == "sqlite" else "empty_postgres_url"
     database_url = request.getfixturevalue(fixture)
-    started = start_stack(database_url, tmp_path_factory.mktemp(f"var-{request.param}"))
+    started = start_stack(database_url, tmp_path_factory.mktemp(f"var-{request.param}"), upstream)
     yield started
     code, output = stop_stack(started)
     assert code == 0, output

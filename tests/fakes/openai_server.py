@@ -11,6 +11,7 @@ The model name picks the behaviour:
   flaky       500 on the first two calls, then like ok
   hang        never answers (until the client gives up)
   cut         streams two chunks then drops the connection (no [DONE])
+  slow        streams 50 chunks 0.1 s apart; counts clients that went away (`disconnects`)
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class FakeOpenAI(ThreadingHTTPServer):
         self.requests: list[dict[str, Any]] = []
         self.headers_seen: list[dict[str, str]] = []
         self.calls: Counter[str] = Counter()
+        self.disconnects = 0
         self.release = threading.Event()
 
     @property
@@ -103,6 +105,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if model in ERRORS:
             self._error(model)
+        elif model == "slow":
+            self._slow_stream(body)
         elif body.get("stream"):
             self._stream(body, cut=model == "cut")
         else:
@@ -130,6 +134,28 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
         self.wfile.write(b"data: [DONE]\n\n")
+        self.close_connection = True
+
+    def _slow_stream(self, body: dict[str, Any]) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+        base = {
+            "id": "chatcmpl-slow",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": body["model"],
+        }
+        try:
+            for index in range(50):
+                delta = {"content": f"w{index} "}
+                event = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+                self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            self.server.disconnects += 1
         self.close_connection = True
 
 

@@ -22,7 +22,12 @@ from switchboard.chat.resilience import Breakers, RetryPolicy
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
 from switchboard.errors import ClientCancelled, NotFound, ProviderError, SwitchboardError
 from switchboard.money import cost_pico
-from switchboard.providers.errors import UpstreamBadRequest, UpstreamContextTooLong, UpstreamError
+from switchboard.providers.errors import (
+    UpstreamBadRequest,
+    UpstreamContextTooLong,
+    UpstreamError,
+    UpstreamRateLimited,
+)
 
 LogSink = Callable[[dict[str, Any]], None]
 T = TypeVar("T")
@@ -42,6 +47,12 @@ def price(target: Target, usage: Usage) -> int:
         cached_tokens=usage.cached_tokens,
         cached_input_price=info.cached_input_price,
     )
+
+
+def _provider_fault(exc: UpstreamError) -> bool:
+    """Failures that say the provider is unwell (they count towards its circuit breaker);
+    rate limits and rejected requests do not."""
+    return not isinstance(exc, UpstreamBadRequest | UpstreamRateLimited)
 
 
 def _falls_back(exc: UpstreamError) -> bool:
@@ -114,7 +125,8 @@ class ChatCore:
                     answer = await run(target, request)
                 except UpstreamError as exc:
                     last = exc
-                    breaker.record_failure()
+                    if _provider_fault(exc):
+                        breaker.record_failure()
                     outcome.attempts.append(
                         Attempt(
                             target.provider, target.upstream, "error", exc.message, _ms(started)

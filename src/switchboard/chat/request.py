@@ -23,7 +23,6 @@ GATEWAY_FIELDS = frozenset(
         "max_completion_tokens",
         "temperature",
         "metadata",
-        "user",
     }
 )
 OPENAI_PARAMS = frozenset(
@@ -51,6 +50,7 @@ OPENAI_PARAMS = frozenset(
         "function_call",
         "web_search_options",
         "verbosity",
+        "user",
     }
 )
 NUMBER_PARAMS = {
