@@ -153,14 +153,18 @@ def _stop(body: Mapping[str, Any]) -> None:
 
 
 def _metadata(body: Mapping[str, Any]) -> dict[str, str]:
-    metadata = body.get("metadata") or {}
+    metadata = body.get("metadata")
+    if metadata is None:
+        return {}
     if not isinstance(metadata, dict):
         raise _fail("'metadata' must be an object", "metadata")
     return {str(k): str(v) for k, v in metadata.items()}
 
 
 def _provider_prefs(body: Mapping[str, Any]) -> tuple[tuple[str, ...], bool]:
-    prefs = body.get("provider") or {}
+    prefs = body.get("provider")
+    if prefs is None:
+        return (), True
     if not isinstance(prefs, dict):
         raise _fail("'provider' must be an object", "provider")
     allow = prefs.get("allow_fallbacks", True)
@@ -182,7 +186,8 @@ def parse_chat(body: Any) -> ChatCall:
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise _fail("'stream' must be a boolean", "stream")
-    options = body.get("stream_options") or {}
+    options = body.get("stream_options")
+    options = {} if options is None else options
     if not isinstance(options, dict):
         raise _fail("'stream_options' must be an object", "stream_options")
     _stop(body)
