@@ -98,6 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
         model = body.get("model", "")
         self.server.calls[model] += 1
+        if self.path.endswith("/embeddings"):
+            self._embeddings(body)
+            return
         if model == "flaky" and self.server.calls[model] <= 2:
             model = "broken"
         if model == "hang":
@@ -111,6 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(body, cut=model == "cut")
         else:
             self._json(200, _completion(body))
+
+    def _embeddings(self, body: dict[str, Any]) -> None:
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [
+            {"object": "embedding", "index": i, "embedding": [0.5, -0.25, float(i)]}
+            for i in range(len(inputs))
+        ]
+        usage = {"prompt_tokens": 2 * len(inputs), "total_tokens": 2 * len(inputs)}
+        self._json(200, {"object": "list", "data": data, "model": body["model"], "usage": usage})
 
     def _error(self, model: str) -> None:
         status, kind, code, message = ERRORS[model]

@@ -15,8 +15,11 @@ from google.protobuf import json_format
 
 from switchboard.api.openai_facade import call_context, new_stamp
 from switchboard.chat.core import ChatCore, StreamEnd, StreamFailure
+from switchboard.chat.embeddings import encode_vector, parse_embedding
+from switchboard.chat.outcome import CallContext
 from switchboard.chat.request import parse_chat
 from switchboard.chat.response import chunk_json, completion_json, usage_chunk_json
+from switchboard.context import current_request_id
 from switchboard.errors import NotImplementedYet
 from switchboard.money import pico_to_usd
 from switchboard.v1 import chat_pb2, chat_pb2_grpc
@@ -117,9 +120,32 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
     async def CreateEmbedding(
         self, request: chat_pb2.CreateEmbeddingRequest, context: grpc.aio.ServicerContext
     ) -> chat_pb2.CreateEmbeddingResponse:
-        raise NotImplementedYet(
-            "ChatService.CreateEmbedding is not implemented yet; it lands with issue #3 "
-            "(chat completions: embeddings)."
+        body = json_format.MessageToDict(request, preserving_proto_field_name=True)
+        call = parse_embedding(body)
+        ctx = CallContext(
+            request_id=current_request_id(),
+            endpoint="embeddings",
+            environment=self._environment,
+            stream=False,
+            request_body=body,
+            user_id=call.user,
+        )
+        vectors, outcome = await self._core.embed(call, ctx)
+        data = [
+            {"object": "embedding", "index": i, "embedding": encode_vector(v, call.encoding_format)}
+            for i, v in enumerate(vectors)
+        ]
+        tokens = outcome.usage.prompt_tokens
+        payload = {
+            "object": "list",
+            "data": data,
+            "model": outcome.model,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            "provider": outcome.provider,
+        }
+        return _parse(
+            _with_cost(payload, outcome.cost_pico, outcome.latency_ms),
+            chat_pb2.CreateEmbeddingResponse(),
         )
 
     async def RunFeature(

@@ -16,12 +16,20 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from switchboard.chat.directory import Directory, Target
+from switchboard.chat.embeddings import EmbeddingCall
 from switchboard.chat.outcome import Attempt, CallContext, Outcome, gateway_error
 from switchboard.chat.request import ChatCall
 from switchboard.chat.resilience import Breakers, RetryPolicy
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
-from switchboard.errors import ClientCancelled, NotFound, ProviderError, SwitchboardError
+from switchboard.errors import (
+    ClientCancelled,
+    InvalidRequest,
+    NotFound,
+    ProviderError,
+    SwitchboardError,
+)
 from switchboard.money import cost_pico
+from switchboard.providers.base import UnsupportedFeature
 from switchboard.providers.errors import (
     UpstreamBadRequest,
     UpstreamContextTooLong,
@@ -47,6 +55,10 @@ def price(target: Target, usage: Usage) -> int:
         cached_tokens=usage.cached_tokens,
         cached_input_price=info.cached_input_price,
     )
+
+
+def _for(call: ChatCall, target: Target) -> ChatRequest:
+    return dataclasses.replace(call.request, model=target.upstream)
 
 
 def _provider_fault(exc: UpstreamError) -> bool:
@@ -106,23 +118,22 @@ class ChatCore:
             targets.sort(key=lambda t: rank.get(t.provider, len(rank)))
         return targets if call.allow_fallbacks else targets[:1]
 
-    async def _attempts(
-        self, call: ChatCall, outcome: Outcome, run: Callable[[Target, ChatRequest], Awaitable[T]]
+    async def attempts(
+        self, targets: list[Target], outcome: Outcome, run: Callable[[Target], Awaitable[T]]
     ) -> tuple[Target, T]:
         """Try each target (with retries) until one answers; record every attempt."""
         last: UpstreamError | None = None
-        for target in self.targets(call):
+        for target in targets:
             breaker = self._breakers.get(target.provider)
             if not breaker.allows():
                 outcome.attempts.append(
                     Attempt(target.provider, target.upstream, "skipped", "circuit open", 0)
                 )
                 continue
-            request = dataclasses.replace(call.request, model=target.upstream)
             for retry in range(self._policy.max_retries + 1):
                 started = time.perf_counter()
                 try:
-                    answer = await run(target, request)
+                    answer = await run(target)
                 except UpstreamError as exc:
                     last = exc
                     if _provider_fault(exc):
@@ -157,7 +168,9 @@ class ChatCore:
         started = time.perf_counter()
         outcome = Outcome(model=call.model)
         try:
-            target, result = await self._attempts(call, outcome, lambda t, r: t.adapter.complete(r))
+            target, result = await self.attempts(
+                self.targets(call), outcome, lambda t: t.adapter.complete(_for(call, t))
+            )
         except SwitchboardError as exc:
             outcome.error = exc
             self._finish(outcome, ctx, started)
@@ -169,6 +182,38 @@ class ChatCore:
         self._finish(outcome, ctx, started)
         return result, outcome
 
+    async def embed(
+        self, call: EmbeddingCall, ctx: CallContext
+    ) -> tuple[list[list[float]], Outcome]:
+        """Embeddings for every input, priced at the model's input price."""
+        started = time.perf_counter()
+        outcome = Outcome(model=call.model)
+
+        async def run(target: Target) -> tuple[list[list[float]], int]:
+            embed = getattr(target.adapter, "embed", None)
+            if embed is None:
+                raise InvalidRequest(f"{target.provider} does not offer embeddings", param="model")
+            try:
+                return await embed(target.upstream, list(call.inputs))
+            except UnsupportedFeature:
+                raise InvalidRequest(
+                    f"{target.provider} does not offer embeddings", param="model"
+                ) from None
+
+        try:
+            target, (vectors, tokens) = await self.attempts(
+                [self._directory().resolve(call.model)], outcome, run
+            )
+        except SwitchboardError as exc:
+            outcome.error = exc
+            self._finish(outcome, ctx, started)
+            raise
+        outcome.provider, outcome.model = target.provider, target.info.id
+        outcome.usage = Usage(prompt_tokens=tokens)
+        outcome.cost_pico = price(target, outcome.usage)
+        self._finish(outcome, ctx, started)
+        return vectors, outcome
+
     async def open_stream(
         self, call: ChatCall, ctx: CallContext
     ) -> tuple[Target, AsyncIterator[ChatChunk | StreamEnd | StreamFailure]]:
@@ -177,15 +222,17 @@ class ChatCore:
         started = time.perf_counter()
         outcome = Outcome(model=call.model)
 
-        async def first_chunk(target: Target, request: ChatRequest) -> tuple[Any, ChatChunk]:
-            upstream = target.adapter.stream(request)
+        async def first_chunk(target: Target) -> tuple[Any, ChatChunk]:
+            upstream = target.adapter.stream(_for(call, target))
             try:
                 return upstream, await anext(upstream)
             except StopAsyncIteration:
                 raise ProviderStreamEmpty(target.provider) from None
 
         try:
-            target, (upstream, first) = await self._attempts(call, outcome, first_chunk)
+            target, (upstream, first) = await self.attempts(
+                self.targets(call), outcome, first_chunk
+            )
         except SwitchboardError as exc:
             outcome.error = exc
             self._finish(outcome, ctx, started)

@@ -24,6 +24,11 @@ class EchoProvider:
         for chunk in translate.chunks(request):
             yield chunk
 
+    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+        self._check_model(model)
+        tokens = sum(translate.count_tokens(text) for text in inputs)
+        return [translate.embed(text) for text in inputs], tokens
+
     async def list_models(self) -> list[ModelInfo]:
         return [
             ModelInfo(

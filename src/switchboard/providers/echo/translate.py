@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
@@ -49,3 +50,12 @@ def chunks(request: ChatRequest) -> Iterator[ChatChunk]:
         yield ChatChunk(content=word if index == 0 else " " + word)
     usage = Usage(prompt_tokens=prompt_tokens(request.messages), completion_tokens=len(words))
     yield ChatChunk(finish_reason=finish_reason, usage=usage)
+
+
+EMBEDDING_DIMENSIONS = 8
+
+
+def embed(text: str) -> list[float]:
+    """A deterministic unit-free vector in [-1, 1) from the text's SHA-256."""
+    digest = hashlib.sha256(text.encode()).digest()
+    return [(byte - 128) / 128 for byte in digest[:EMBEDDING_DIMENSIONS]]
