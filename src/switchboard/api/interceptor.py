@@ -8,6 +8,7 @@ their traceback and reach the client only as a generic INTERNAL error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -87,39 +88,33 @@ class GatewayInterceptor(grpc.aio.ServerInterceptor):
             )
         return handler
 
+    @contextlib.asynccontextmanager
+    async def _guard(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+        call = _Call(method, self._metrics, context)
+        try:
+            yield
+        except asyncio.CancelledError:
+            call.code = "CANCELLED"
+            raise
+        except grpc.aio.AbortError:
+            call.code = "ABORTED"
+            raise
+        except Exception as exc:
+            await call.fail(exc)
+        finally:
+            call.finish()
+
     def _wrap_unary(self, method: str, behavior: UnaryBehavior) -> UnaryBehavior:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            call = _Call(method, self._metrics, context)
-            try:
+            async with self._guard(method, context):
                 return await behavior(request, context)
-            except asyncio.CancelledError:
-                call.code = "CANCELLED"
-                raise
-            except grpc.aio.AbortError:
-                call.code = "ABORTED"
-                raise
-            except Exception as exc:
-                await call.fail(exc)
-            finally:
-                call.finish()
 
         return wrapped
 
     def _wrap_stream(self, method: str, behavior: StreamBehavior) -> StreamBehavior:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-            call = _Call(method, self._metrics, context)
-            try:
+            async with self._guard(method, context):
                 async for message in behavior(request, context):
                     yield message
-            except asyncio.CancelledError:
-                call.code = "CANCELLED"
-                raise
-            except grpc.aio.AbortError:
-                call.code = "ABORTED"
-                raise
-            except Exception as exc:
-                await call.fail(exc)
-            finally:
-                call.finish()
 
         return wrapped

@@ -56,6 +56,16 @@ def completion_json(result: ChatResult, stamp: Stamp) -> dict[str, Any]:
     }
 
 
+def _chunk_base(stamp: Stamp) -> dict[str, Any]:
+    return {
+        "id": stamp.completion_id,
+        "object": "chat.completion.chunk",
+        "created": stamp.created,
+        "model": stamp.model,
+        "provider": stamp.provider,
+    }
+
+
 def chunk_json(chunk: ChatChunk, stamp: Stamp) -> dict[str, Any]:
     delta: dict[str, Any] = {}
     if chunk.role is not None:
@@ -64,29 +74,13 @@ def chunk_json(chunk: ChatChunk, stamp: Stamp) -> dict[str, Any]:
         delta["content"] = chunk.content
     if chunk.tool_calls:
         delta["tool_calls"] = list(chunk.tool_calls)
-    return {
-        "id": stamp.completion_id,
-        "object": "chat.completion.chunk",
-        "created": stamp.created,
-        "model": stamp.model,
-        "provider": stamp.provider,
-        "choices": [
-            {"index": 0, "delta": delta, "logprobs": None, "finish_reason": chunk.finish_reason}
-        ],
-    }
+    choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": chunk.finish_reason}
+    return {**_chunk_base(stamp), "choices": [choice]}
 
 
 def usage_chunk_json(usage: Usage, stamp: Stamp) -> dict[str, Any]:
     """The final chunk of `stream_options.include_usage`: no choices, just usage."""
-    return {
-        "id": stamp.completion_id,
-        "object": "chat.completion.chunk",
-        "created": stamp.created,
-        "model": stamp.model,
-        "provider": stamp.provider,
-        "choices": [],
-        "usage": usage_json(usage),
-    }
+    return {**_chunk_base(stamp), "choices": [], "usage": usage_json(usage)}
 
 
 def dumps_with_cost(body: dict[str, Any], cost_usd: str, latency_ms: int) -> bytes:
