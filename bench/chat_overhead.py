@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +33,7 @@ from pathlib import Path
 import httpx
 import psycopg
 from cryptography.fernet import Fernet
+from loadgen import open_loop
 from sqlalchemy import create_engine, func, pool, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -94,52 +99,27 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
 
 
-async def open_loop(
-    client: httpx.AsyncClient, url: str, body: dict, rate: float, seconds: float
-) -> tuple[list[float], int]:
-    """Fire at a fixed rate regardless of answers (no coordinated omission)."""
-    latencies: list[float] = []
-    errors = 0
-
-    async def one() -> None:
-        nonlocal errors
-        started = time.perf_counter()
-        try:
-            response = await client.post(url, json=body)
-            response.raise_for_status()
-        except httpx.HTTPError:
-            errors += 1
-            return
-        latencies.append((time.perf_counter() - started) * 1000)
-
-    tasks, start = [], time.perf_counter()
-    for index in range(int(rate * seconds)):
-        delay = start + index / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one()))
-    await asyncio.gather(*tasks)
-    return latencies, errors
-
-
-async def closed_loop(
-    client: httpx.AsyncClient, url: str, body: dict, concurrency: int, seconds: float
-) -> tuple[int, int, float]:
-    done = errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal done, errors
-        while time.perf_counter() < deadline:
-            try:
-                (await client.post(url, json=body)).raise_for_status()
-                done += 1
-            except httpx.HTTPError:
-                errors += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return done, errors, time.perf_counter() - started
+def wrk(url: str, body: dict, connections: int, seconds: float) -> tuple[float, str]:
+    """Maximum throughput, closed loop, measured by wrk (C, epoll): (requests/s, summary)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the throughput phase: apt-get install wrk")
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["content-type"] = "application/json"\n'
+        f"wrk.body = [[{json.dumps(body)}]]\n"
+    )
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    script.unlink()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    total = int(re.search(r"(\d+) requests in", result.stdout).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    return rate, f"{total} requests, {bad.group(1) if bad else 0} non-2xx"
 
 
 def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str]:
@@ -183,39 +163,31 @@ def report(name: str, samples: list[float], errors: int) -> dict[str, float]:
     return cut
 
 
-async def measure(rest: str, upstream: str, args: argparse.Namespace) -> int:
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+async def latency_phase(rest: str, upstream: str, args: argparse.Namespace) -> int:
+    print(f"Open loop at {args.rate:.0f} rps for {args.seconds:.0f} s (lean raw-socket client):")
+    await open_loop(f"{rest}/api/v1/chat/completions", BODY, 50, 2)  # warm-up
+    direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
+    via, e2 = await open_loop(f"{rest}/api/v1/chat/completions", BODY, args.rate, args.seconds)
+    d, v = report("direct to upstream", direct, e1), report("via Envoy + gateway", via, e2)
+    print("  added by the gateway         " + "  ".join(f"{k} {v[k] - d[k]:7.3f} ms" for k in d))
+    return 100 + len(via) + e2
+
+
+def throughput_phase(rest: str, args: argparse.Namespace) -> int:
+    print(f"Closed loop (wrk, {args.concurrency} connections, {args.seconds:.0f} s):")
     sent = 0
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        done, errors, _ = await closed_loop(client, f"{rest}/api/v1/chat/completions", BODY, 8, 2)
-        sent += done + errors  # warm-up requests are logged too
-        await closed_loop(client, f"{upstream}/chat/completions", BODY, 8, 1)
-        print(f"Open loop at {args.rate} rps for {args.seconds} s:")
-        direct, e1 = await open_loop(
-            client, f"{upstream}/chat/completions", BODY, args.rate, args.seconds
+    for label, model in (
+        ("fake upstream (bench/ok)", "bench/ok"),
+        ("echo (in-process)", "echo/echo-1"),
+    ):
+        rate, summary = wrk(
+            f"{rest}/api/v1/chat/completions",
+            {**BODY, "model": model},
+            args.concurrency,
+            args.seconds,
         )
-        via, e2 = await open_loop(
-            client, f"{rest}/api/v1/chat/completions", BODY, args.rate, args.seconds
-        )
-        sent += len(via) + e2
-        d, v = report("direct to upstream", direct, e1), report("via Envoy + gateway", via, e2)
-        print(
-            "  added by the gateway         " + "  ".join(f"{k} {v[k] - d[k]:7.3f} ms" for k in d)
-        )
-        print(f"Closed loop, concurrency {args.concurrency}, {args.seconds} s:")
-        for label, model in (
-            ("fake upstream (bench/ok)", "bench/ok"),
-            ("echo (in-process)", "echo/echo-1"),
-        ):
-            done, errors, elapsed = await closed_loop(
-                client,
-                f"{rest}/api/v1/chat/completions",
-                {**BODY, "model": model},
-                args.concurrency,
-                args.seconds,
-            )
-            sent += done + errors
-            print(f"  {label:28s} {done / elapsed:7.1f} rps  ({done} ok, {errors} errors)")
+        sent += int(summary.split()[0])
+        print(f"  {label:28s} {rate:7.1f} rps  ({summary})")
     return sent
 
 
@@ -235,7 +207,8 @@ def main() -> None:
     try:
         seed(url, master_key, upstream)
         process, rest = start_stack(url, master_key)
-        sent = asyncio.run(measure(rest, upstream, args))
+        sent = asyncio.run(latency_phase(rest, upstream, args))
+        sent += throughput_phase(rest, args)
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
         logged = count_logs(url)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,7 +16,8 @@ from switchboard.health import HealthChecker, Probe
 from switchboard.logs.writer import LogWriter, Spool
 from switchboard.metrics import Metrics
 from switchboard.providers.base import Provider
-from switchboard.providers.registry import builtin_providers
+from switchboard.providers.fasthttp import make_session
+from switchboard.providers.registry import Clients, builtin_providers
 from switchboard.providers.transport import make_client
 from switchboard.security.secrets import Vault, load_master_keys
 
@@ -33,7 +33,7 @@ class Runtime:
     providers: dict[str, Provider]
     redis: Redis | None
     vault: Vault
-    http: httpx.AsyncClient
+    clients: Clients
     directory: DirectoryHolder
     log_writer: LogWriter
 
@@ -43,10 +43,10 @@ class Runtime:
         sessions = session_factory(engine)
         providers = builtin_providers()
         vault = Vault(load_master_keys(config.master_key, config.var_dir))
-        http = make_client()
+        clients = Clients(http=make_client(), fast=make_session())
 
         async def load() -> Directory:
-            return await load_directory(sessions, vault, http, providers)
+            return await load_directory(sessions, vault, clients, providers)
 
         return cls(
             config=config,
@@ -56,7 +56,7 @@ class Runtime:
             providers=providers,
             redis=Redis.from_url(config.redis_url) if config.redis_url else None,
             vault=vault,
-            http=http,
+            clients=clients,
             directory=DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS),
             log_writer=LogWriter(engine, Spool(config.var_dir / "spool" / "llm_logs.jsonl")),
         )
@@ -80,7 +80,8 @@ class Runtime:
     async def close(self) -> None:
         await self.log_writer.stop()
         await self.directory.stop()
-        await self.http.aclose()
+        await self.clients.http.aclose()
+        await self.clients.fast.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()

@@ -31,6 +31,7 @@ class ProviderSeed:
     models: list[PricedModel]
     type: str = "openai"
     aliases: dict[str, str] | None = None
+    timeout_ms: int | None = None
 
 
 def seed_provider(database_url: str, vault: Vault, seed: ProviderSeed) -> None:
@@ -50,6 +51,7 @@ def seed_provider(database_url: str, vault: Vault, seed: ProviderSeed) -> None:
             base_url=base_url,
             encrypted_credentials=vault.encrypt(api_key),
             credentials_hint=api_key[:3] + "..." + api_key[-4:],
+            timeout_ms=seed.timeout_ms,
         )
         session.add(provider)
         session.flush()

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,7 +20,7 @@ from switchboard.db.schema import Provider as ProviderRow
 from switchboard.domain.catalog import ModelInfo
 from switchboard.errors import NotFound
 from switchboard.providers.base import Provider
-from switchboard.providers.registry import ProviderSpec, make_adapter
+from switchboard.providers.registry import Clients, ProviderSpec, make_adapter
 from switchboard.security.secrets import SecretsError, Vault
 
 log = logging.getLogger(__name__)
@@ -71,7 +70,7 @@ def _spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
 async def load_directory(
     sessions: async_sessionmaker[AsyncSession],
     vault: Vault,
-    client: httpx.AsyncClient,
+    clients: Clients,
     builtins: Mapping[str, Provider],
 ) -> Directory:
     async with sessions() as session:
@@ -81,7 +80,7 @@ async def load_directory(
     adapters: dict[str, Provider] = dict(builtins)
     for row in rows:
         spec = _spec(row, vault)
-        adapter = None if spec is None else make_adapter(spec, client)
+        adapter = None if spec is None else make_adapter(spec, clients)
         if adapter is not None:
             adapters[row.name] = adapter
     models = {m.id: m for b in builtins.values() for m in await b.list_models()}

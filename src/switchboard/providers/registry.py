@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import aiohttp
 import httpx
 
 from switchboard.providers.base import Provider
@@ -30,17 +31,32 @@ class ProviderSpec:
     timeout: float | None = None
 
 
-AdapterFactory = Callable[[ProviderSpec, httpx.AsyncClient], Provider]
+@dataclass(frozen=True)
+class Clients:
+    """The pooled HTTP clients adapters share: aiohttp on the hot path, httpx elsewhere."""
+
+    http: httpx.AsyncClient
+    fast: aiohttp.ClientSession
 
 
-def _openai(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider:
-    return OpenAIProvider(spec.name, spec.base_url, spec.api_key, client, timeout=spec.timeout)
+AdapterFactory = Callable[[ProviderSpec, Clients], Provider]
 
 
-def _azure(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider:
+def _openai(spec: ProviderSpec, clients: Clients) -> Provider:
+    return OpenAIProvider(
+        spec.name, spec.base_url, spec.api_key, clients.fast, timeout=spec.timeout
+    )
+
+
+def _azure(spec: ProviderSpec, clients: Clients) -> Provider:
     version = spec.api_version or "2024-10-21"
     return AzureOpenAIProvider(
-        spec.name, spec.base_url, spec.api_key, client, api_version=version, timeout=spec.timeout
+        spec.name,
+        spec.base_url,
+        spec.api_key,
+        clients.fast,
+        api_version=version,
+        timeout=spec.timeout,
     )
 
 
@@ -54,6 +70,6 @@ def builtin_providers() -> dict[str, Provider]:
     return {name: factory() for name, factory in BUILTIN_PROVIDERS.items()}
 
 
-def make_adapter(spec: ProviderSpec, client: httpx.AsyncClient) -> Provider | None:
+def make_adapter(spec: ProviderSpec, clients: Clients) -> Provider | None:
     factory = ADAPTER_TYPES.get(spec.type)
-    return None if factory is None else factory(spec, client)
+    return None if factory is None else factory(spec, clients)

@@ -27,6 +27,7 @@ async def gateway(running, fake_openai, database_url) -> AsyncIterator[Any]:
         api_key=UPSTREAM_KEY,
         models=[PricedModel(m) for m in MODELS],
         aliases={"cheap": "acme/ok"},
+        timeout_ms=400,
     )
     seed_provider(database_url, running.runtime.vault, seed)
     await running.runtime.directory.refresh()

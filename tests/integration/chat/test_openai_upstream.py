@@ -150,3 +150,13 @@ async def test_midstream_disconnect_becomes_an_error_event(gateway) -> None:
     [row] = await logged(gateway, 1)
     assert row.status == "error"
     assert row.response_body == {"content": "Hello"}  # what reached the client before the cut
+
+
+async def test_a_hanging_upstream_times_out_as_504(gateway, fake_openai) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await post(gateway, {"model": "acme/hang", "messages": MESSAGES})
+    assert caught.value.code() is grpc.StatusCode.DEADLINE_EXCEEDED
+    assert error_of(caught.value)["code"] == "PROVIDER_TIMEOUT"
+    assert fake_openai.calls["hang"] == 3  # timeouts are retried
+    [row] = await logged(gateway, 1)
+    assert (row.http_status, row.retries) == (504, 2)

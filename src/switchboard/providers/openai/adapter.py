@@ -1,20 +1,19 @@
-"""Thin transport for OpenAI-compatible APIs: one pooled httpx client, no translation logic."""
+"""Thin transport for OpenAI-compatible APIs over the shared aiohttp session."""
 
 from __future__ import annotations
 
-import logging
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import aiohttp
 
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
+from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
 from switchboard.providers.openai import translate
-from switchboard.providers.transport import sse_events, transport_error
-
-log = logging.getLogger(__name__)
+from switchboard.providers.transport import sse_events
 
 
 class OpenAIProvider:
@@ -25,19 +24,15 @@ class OpenAIProvider:
         name: str,
         base_url: str,
         api_key: str,
-        client: httpx.AsyncClient,
+        session: aiohttp.ClientSession,
         *,
         timeout: float | None = None,
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._client = client
-        self._timeout: Any = (
-            httpx.Timeout(timeout, connect=min(timeout, 5.0))
-            if timeout
-            else httpx.USE_CLIENT_DEFAULT
-        )
+        self._session = session
+        self._timeout = request_timeout(timeout)
 
     def _url(self, path: str, model: str) -> str:
         return f"{self._base_url}{path}"
@@ -45,72 +40,65 @@ class OpenAIProvider:
     def _headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
 
-    async def _error(self, response: httpx.Response) -> UpstreamError:
-        await response.aread()
+    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
+        text = await response.text()
         try:
-            body: Any = response.json()
+            body: Any = json.loads(text)
         except ValueError:
             body = None
-        return translate.error_from_response(
-            response.status_code, body, dict(response.headers), self.name
-        )
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return translate.error_from_response(response.status, body, headers, self.name)
+
+    async def _post_json(self, path: str, model: str, body: dict[str, Any]) -> Any:
+        try:
+            async with self._session.post(
+                self._url(path, model), json=body, headers=self._headers(), timeout=self._timeout
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                return await response.json(content_type=None)
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         body = translate.to_wire(request, stream=False)
-        try:
-            response = await self._client.post(
-                self._url("/chat/completions", request.model),
-                json=body,
-                headers=self._headers(),
-                timeout=self._timeout,
-            )
-        except httpx.TransportError as exc:
-            raise transport_error(exc, self.name) from None
-        if response.status_code >= 400:
-            raise await self._error(response)
-        return translate.from_wire(response.json())
+        return translate.from_wire(await self._post_json("/chat/completions", request.model, body))
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
         body = translate.to_wire(request, stream=True)
         url = self._url("/chat/completions", request.model)
         state = translate.StreamState(provider=self.name)
         try:
-            async with self._client.stream(
-                "POST", url, json=body, headers=self._headers()
+            async with self._session.post(
+                url, json=body, headers=self._headers(), timeout=self._timeout
             ) as response:
-                if response.status_code >= 400:
+                if response.status >= 400:
                     raise await self._error(response)
-                async for event in sse_events(response.aiter_lines()):
+                async for event in sse_events(lines(response)):
                     chunk = translate.chunk_from_event(event.data, state)
                     if chunk is not None:
                         yield chunk
-        except httpx.TransportError as exc:
+        except TRANSPORT_ERRORS as exc:
             raise transport_error(exc, self.name) from None
         if not state.finished:
             raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
 
     async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
-        try:
-            response = await self._client.post(
-                self._url("/embeddings", model),
-                json={"model": model, "input": inputs, "encoding_format": "float"},
-                headers=self._headers(),
-            )
-        except httpx.TransportError as exc:
-            raise transport_error(exc, self.name) from None
-        if response.status_code >= 400:
-            raise await self._error(response)
-        body = response.json()
-        vectors = [item["embedding"] for item in sorted(body["data"], key=lambda d: d["index"])]
-        return vectors, int((body.get("usage") or {}).get("prompt_tokens") or 0)
+        body = {"model": model, "input": inputs, "encoding_format": "float"}
+        answer = await self._post_json("/embeddings", model, body)
+        vectors = [item["embedding"] for item in sorted(answer["data"], key=lambda d: d["index"])]
+        return vectors, int((answer.get("usage") or {}).get("prompt_tokens") or 0)
 
     async def list_models(self) -> list[ModelInfo]:
         try:
-            response = await self._client.get(self._url("/models", ""), headers=self._headers())
-        except httpx.TransportError as exc:
+            async with self._session.get(
+                self._url("/models", ""), headers=self._headers(), timeout=self._timeout
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                listing = await response.json(content_type=None)
+        except TRANSPORT_ERRORS as exc:
             raise transport_error(exc, self.name) from None
-        if response.status_code >= 400:
-            raise await self._error(response)
         return [
             ModelInfo(
                 provider=self.name,
@@ -120,7 +108,7 @@ class OpenAIProvider:
                 output_price=0,
                 created=int(m.get("created") or 0),
             )
-            for m in response.json().get("data", [])
+            for m in listing.get("data", [])
         ]
 
     async def health(self) -> bool:
@@ -140,12 +128,12 @@ class AzureOpenAIProvider(OpenAIProvider):
         name: str,
         base_url: str,
         api_key: str,
-        client: httpx.AsyncClient,
+        session: aiohttp.ClientSession,
         *,
         api_version: str = "2024-10-21",
         timeout: float | None = None,
     ) -> None:
-        super().__init__(name, base_url, api_key, client, timeout=timeout)
+        super().__init__(name, base_url, api_key, session, timeout=timeout)
         self._api_version = api_version
 
     def _url(self, path: str, model: str) -> str:
