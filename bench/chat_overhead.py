@@ -122,8 +122,15 @@ def wrk(url: str, body: dict, connections: int, seconds: float) -> tuple[float, 
     return rate, f"{total} requests, {bad.group(1) if bad else 0} non-2xx"
 
 
-def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str]:
-    http_port = free_port()
+def handled_requests(metrics_url: str) -> int:
+    """Chat requests the server finished, from its own Prometheus counter (every status)."""
+    text = httpx.get(metrics_url).text
+    pattern = r'switchboard_rpc_requests_total\{[^}]*OpenAIService/ChatCompletions"\} ([\d.e+]+)'
+    return int(sum(float(v) for v in re.findall(pattern, text)))
+
+
+def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, str]:
+    http_port, metrics_port = free_port(), free_port()
     env = {
         **os.environ,
         "SWITCHBOARD_DATABASE_URL": url,
@@ -131,7 +138,7 @@ def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str]:
         "SWITCHBOARD_HTTP_PORT": str(http_port),
         "SWITCHBOARD_GRPC_ADDR": f"127.0.0.1:{free_port()}",
         "SWITCHBOARD_ENVOY_ADMIN_PORT": str(free_port()),
-        "SWITCHBOARD_METRICS_ADDR": f"127.0.0.1:{free_port()}",
+        "SWITCHBOARD_METRICS_ADDR": f"127.0.0.1:{metrics_port}",
         "SWITCHBOARD_VAR_DIR": f"/tmp/sb-bench-{uuid.uuid4().hex[:8]}",
     }
     process = subprocess.Popen(
@@ -146,7 +153,7 @@ def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str]:
     for _ in range(300):
         try:
             if httpx.get(f"{rest}/api/v1/health", timeout=1).status_code == 200:
-                return process, rest
+                return process, rest, f"http://127.0.0.1:{metrics_port}/metrics"
         except httpx.TransportError:
             pass
         time.sleep(0.1)
@@ -206,13 +213,17 @@ def main() -> None:
     process = None
     try:
         seed(url, master_key, upstream)
-        process, rest = start_stack(url, master_key)
-        sent = asyncio.run(latency_phase(rest, upstream, args))
-        sent += throughput_phase(rest, args)
+        process, rest, metrics = start_stack(url, master_key)
+        asyncio.run(latency_phase(rest, upstream, args))
+        throughput_phase(rest, args)
+        handled = handled_requests(metrics)
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
         logged = count_logs(url)
-        print(f"llm_logs rows: {logged}; gateway requests sent: {sent} (must be equal)")
+        print(
+            f"llm_logs rows: {logged}; chat requests the server handled: {handled}"
+            f" ({'equal' if logged == handled else 'MISMATCH'})"
+        )
     finally:
         if process is not None and process.poll() is None:
             process.kill()

@@ -8,10 +8,11 @@ log record goes to an in-memory queue that a background writer drains.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -160,6 +161,22 @@ class ChatCore:
             raise ProviderError("every provider for this model is unavailable (circuit open)")
         raise gateway_error(last)
 
+    @contextlib.contextmanager
+    def _logged_on_failure(
+        self, outcome: Outcome, ctx: CallContext, started: float
+    ) -> Iterator[None]:
+        """A request that fails, or whose client goes away, before it is answered is logged."""
+        try:
+            yield
+        except SwitchboardError as exc:
+            outcome.error = exc
+            self._finish(outcome, ctx, started)
+            raise
+        except asyncio.CancelledError:
+            outcome.error = ClientCancelled()
+            self._finish(outcome, ctx, started)
+            raise
+
     def _finish(self, outcome: Outcome, ctx: CallContext, started: float) -> None:
         outcome.latency_ms = _ms(started)
         self._log(outcome.log_record(ctx))
@@ -167,14 +184,10 @@ class ChatCore:
     async def complete(self, call: ChatCall, ctx: CallContext) -> tuple[ChatResult, Outcome]:
         started = time.perf_counter()
         outcome = Outcome(model=call.model)
-        try:
+        with self._logged_on_failure(outcome, ctx, started):
             target, result = await self.attempts(
                 self.targets(call), outcome, lambda t: t.adapter.complete(_for(call, t))
             )
-        except SwitchboardError as exc:
-            outcome.error = exc
-            self._finish(outcome, ctx, started)
-            raise
         outcome.provider, outcome.model = target.provider, target.info.id
         outcome.usage, outcome.finish_reason = result.usage, result.finish_reason
         outcome.cost_pico = price(target, result.usage)
@@ -200,14 +213,10 @@ class ChatCore:
                     f"{target.provider} does not offer embeddings", param="model"
                 ) from None
 
-        try:
+        with self._logged_on_failure(outcome, ctx, started):
             target, (vectors, tokens) = await self.attempts(
                 [self._directory().resolve(call.model)], outcome, run
             )
-        except SwitchboardError as exc:
-            outcome.error = exc
-            self._finish(outcome, ctx, started)
-            raise
         outcome.provider, outcome.model = target.provider, target.info.id
         outcome.usage = Usage(prompt_tokens=tokens)
         outcome.cost_pico = price(target, outcome.usage)
@@ -229,14 +238,10 @@ class ChatCore:
             except StopAsyncIteration:
                 raise ProviderStreamEmpty(target.provider) from None
 
-        try:
+        with self._logged_on_failure(outcome, ctx, started):
             target, (upstream, first) = await self.attempts(
                 self.targets(call), outcome, first_chunk
             )
-        except SwitchboardError as exc:
-            outcome.error = exc
-            self._finish(outcome, ctx, started)
-            raise
         outcome.provider, outcome.model = target.provider, target.info.id
         return target, self._relay(target, upstream, first, outcome, ctx, started)
 

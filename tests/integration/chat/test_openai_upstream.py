@@ -160,3 +160,14 @@ async def test_a_hanging_upstream_times_out_as_504(gateway, fake_openai) -> None
     assert fake_openai.calls["hang"] == 3  # timeouts are retried
     [row] = await logged(gateway, 1)
     assert (row.http_status, row.retries) == (504, 2)
+
+
+async def test_a_client_that_gives_up_is_still_logged(gateway) -> None:
+    stub = openai_pb2_grpc.OpenAIServiceStub(gateway.channel)
+    body = json.dumps({"model": "acme/hang", "messages": MESSAGES}).encode()
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        async for _ in stub.ChatCompletions(httpbody_pb2.HttpBody(data=body), timeout=0.2):
+            pass
+    assert caught.value.code() is grpc.StatusCode.DEADLINE_EXCEEDED
+    [row] = await logged(gateway, 1)
+    assert (row.status, row.http_status, row.error_code) == ("error", 499, "CLIENT_CLOSED_REQUEST")
