@@ -60,3 +60,38 @@ def test_generated_stub_keeps_grpc_status(stack, where: str) -> None:
     assert caught.value.code() is grpc.StatusCode.NOT_FOUND
     trailers = dict(caught.value.trailing_metadata())
     assert json.loads(trailers["x-error-json"])["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("where", ["grpc_direct", "grpc_envoy"])
+def test_grpcurl_chat_and_streaming(stack, where: str) -> None:
+    body = {
+        "model": "echo/echo-1",
+        "messages": [{"role": "user", "text": "grpc hello"}],
+        "stream_options": {"include_usage": True},
+    }
+    reply = json.loads(
+        grpcurl(
+            "-d",
+            json.dumps(body),
+            getattr(stack, where),
+            "switchboard.v1.ChatService/CreateChatCompletion",
+        )
+    )
+    assert reply["choices"][0]["message"]["text"] == "Echo: grpc hello"
+    assert reply["cost"]["currency"] == "USD"
+    out = grpcurl(
+        "-d",
+        json.dumps(body),
+        getattr(stack, where),
+        "switchboard.v1.ChatService/StreamChatCompletion",
+    )
+    decoder, chunks, text = json.JSONDecoder(), [], out.strip()
+    while text:
+        chunk, end = decoder.raw_decode(text)
+        chunks.append(chunk)
+        text = text[end:].strip()
+    content = "".join(
+        c["choices"][0]["delta"].get("content", "") for c in chunks if c.get("choices")
+    )
+    assert content == "Echo: grpc hello"
+    assert chunks[-1]["usage"]["total_tokens"] == 5
