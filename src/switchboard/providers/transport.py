@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -94,6 +94,3 @@ async def sse_events(lines: AsyncIterator[str]) -> AsyncIterator[SseEvent]:
                 data.append(value)
     if data:
         yield SseEvent(event or "message", "\n".join(data))
-
-
-ErrorReader = Callable[[httpx.Response], UpstreamError]
