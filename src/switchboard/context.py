@@ -6,6 +6,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from switchboard.auth.principal import Principal
+
 REQUEST_ID: ContextVar[str] = ContextVar("switchboard_request_id", default="")
 
 _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -24,3 +26,11 @@ def request_id_from_header(value: str | None) -> str:
 
 def current_request_id() -> str:
     return REQUEST_ID.get()
+
+
+PRINCIPAL: ContextVar[Principal | None] = ContextVar("switchboard_principal", default=None)
+
+
+def current_principal() -> Principal | None:
+    """The authenticated caller of this RPC (None on public RPCs)."""
+    return PRINCIPAL.get()

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 
+from switchboard.errors import Forbidden, RateLimited, SwitchboardError, Unauthorized
+
 LATENCY_BUCKETS = (
     0.0005,
     0.001,
@@ -41,6 +43,30 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+
+        self.limit_backend_errors = Counter(
+            "switchboard_ratelimit_backend_errors",
+            "Redis failures of the rate-limit/budget counters (per-replica counters took over).",
+            registry=self.registry,
+        )
+        self.auth_failures = Counter(
+            "switchboard_auth_failures",
+            "Requests refused by authentication or authorization, by gRPC status code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.rate_limited = Counter(
+            "switchboard_rate_limited_requests",
+            "Requests refused by a rate limit or a budget, by error code.",
+            ["code"],
+            registry=self.registry,
+        )
+
+    def count_refusal(self, err: SwitchboardError) -> None:
+        if isinstance(err, Unauthorized | Forbidden):
+            self.auth_failures.labels(code=err.code).inc()
+        elif isinstance(err, RateLimited):
+            self.rate_limited.labels(code=err.code).inc()
 
     def observe_rpc(self, method: str, code: str, seconds: float) -> None:
         self.rpc_requests.labels(method=method, code=code).inc()

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from redis.asyncio import Redis
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from switchboard.auth.authenticator import Authenticator
+from switchboard.auth.gate import Gate
+from switchboard.auth.principal import Principal
 from switchboard.catalog import ModelCatalog, stored_models
 from switchboard.chat.core import ChatCore
 from switchboard.chat.directory import Directory, DirectoryHolder, load_directory
 from switchboard.config import Config
 from switchboard.db.engine import create_engine_from_url, ping, session_factory
+from switchboard.db.repositories.api_keys import load_principal, record_last_used
+from switchboard.db.repositories.spend import spent_since
 from switchboard.health import HealthChecker, Probe
+from switchboard.limits.admission import Admission
+from switchboard.limits.budget import BudgetGuard, SpentSince
+from switchboard.limits.counters import (
+    CounterStore,
+    FailoverCounters,
+    LocalCounters,
+    RedisCounters,
+)
+from switchboard.limits.ratelimit import RateLimiter
 from switchboard.logs.writer import LogWriter, Spool
 from switchboard.metrics import Metrics
 from switchboard.providers.base import Provider
@@ -22,6 +42,10 @@ from switchboard.providers.transport import make_client
 from switchboard.security.secrets import Vault, load_master_keys
 
 DIRECTORY_REFRESH_SECONDS = 5.0
+LAST_USED_FLUSH_SECONDS = 30.0
+REDIS_TIMEOUT_SECONDS = 0.25
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,6 +60,9 @@ class Runtime:
     clients: Clients
     directory: DirectoryHolder
     log_writer: LogWriter
+    gate: Gate
+    admission: Admission
+    _usage_flusher: asyncio.Task[None] | None = None
 
     @classmethod
     def build(cls, config: Config) -> Runtime:
@@ -48,25 +75,49 @@ class Runtime:
         async def load() -> Directory:
             return await load_directory(sessions, vault, clients, providers)
 
+        metrics = Metrics()
+        redis = _redis_client(config.redis_url)
+        counters = _counters(redis, metrics)
+        limiter = RateLimiter(counters)
         return cls(
             config=config,
             engine=engine,
             sessions=sessions,
-            metrics=Metrics(),
+            metrics=metrics,
             providers=providers,
-            redis=Redis.from_url(config.redis_url) if config.redis_url else None,
+            redis=redis,
             vault=vault,
             clients=clients,
             directory=DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS),
             log_writer=LogWriter(engine, Spool(config.var_dir / "spool" / "llm_logs.jsonl")),
+            gate=Gate(Authenticator(_principal_loader(sessions)), limiter),
+            admission=Admission(limiter, BudgetGuard(counters, _spend_reader(sessions))),
         )
 
     async def start(self) -> None:
         await self.directory.start()
         self.log_writer.start()
+        self._usage_flusher = asyncio.create_task(self._flush_usage_every(LAST_USED_FLUSH_SECONDS))
 
     def chat_core(self) -> ChatCore:
-        return ChatCore(lambda: self.directory.current, self.log_writer.submit)
+        return ChatCore(
+            lambda: self.directory.current, self.log_writer.submit, admission=self.admission
+        )
+
+    async def flush_last_used(self) -> None:
+        """Write every key's last_used_at collected since the last flush (one statement)."""
+        used = self.gate.authenticator.take_last_used()
+        if used:
+            async with self.sessions.begin() as session:
+                await record_last_used(session, used)
+
+    async def _flush_usage_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self.flush_last_used()
+            except SQLAlchemyError:
+                log.warning("could not record keys' last use; will retry", exc_info=True)
 
     def catalog(self) -> ModelCatalog:
         return ModelCatalog(self.providers, stored_models(self.sessions))
@@ -78,6 +129,12 @@ class Runtime:
         return HealthChecker(database, _redis_probe(self.redis), self.providers)
 
     async def close(self) -> None:
+        if self._usage_flusher is not None:
+            self._usage_flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._usage_flusher
+        with contextlib.suppress(SQLAlchemyError):
+            await self.flush_last_used()
         await self.log_writer.stop()
         await self.directory.stop()
         await self.clients.http.aclose()
@@ -85,6 +142,39 @@ class Runtime:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+
+
+def _redis_client(url: str | None) -> Redis | None:
+    """Short timeouts: a hung Redis must cost a request milliseconds, not seconds."""
+    if not url:
+        return None
+    return Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+    )
+
+
+def _counters(redis: Redis | None, metrics: Metrics) -> CounterStore:
+    if redis is None:
+        return LocalCounters()
+    return FailoverCounters(RedisCounters(redis), LocalCounters(), metrics.limit_backend_errors.inc)
+
+
+def _principal_loader(
+    sessions: async_sessionmaker[AsyncSession],
+) -> Callable[[str], Awaitable[Principal | None]]:
+    async def load(digest: str) -> Principal | None:
+        async with sessions() as session:
+            return await load_principal(session, digest)
+
+    return load
+
+
+def _spend_reader(sessions: async_sessionmaker[AsyncSession]) -> SpentSince:
+    async def read(scope: str, scope_id: str, since: datetime) -> int:
+        async with sessions() as session:
+            return await spent_since(session, scope, scope_id, since)
+
+    return read
 
 
 def _redis_probe(redis: Redis | None) -> Probe | None:

@@ -127,7 +127,7 @@ async def create_server(
 ) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
     """Build (not start) the server bound to config.grpc_addr; port 0 picks a free port."""
     server = grpc.aio.server(
-        interceptors=[GatewayInterceptor(runtime.metrics)], options=SERVER_OPTIONS
+        interceptors=[GatewayInterceptor(runtime.metrics, runtime.gate)], options=SERVER_OPTIONS
     )
     grpc_health = register_services(server, runtime)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,10 @@ from pathlib import Path
 import grpc
 import pytest
 
-from switchboard.config import Config
+from switchboard.auth.keys import generate_key
+from switchboard.bootstrap import ensure_admin_key
+from switchboard.config import Config, ConfigError
+from switchboard.db.errors import DatabaseUnavailable
 from switchboard.runtime import Runtime
 from switchboard.server import create_server, mark_serving
 
@@ -18,22 +22,75 @@ from switchboard.server import create_server, mark_serving
 class RunningServer:
     target: str
     runtime: Runtime
+    # Sends the bootstrap admin key with every call.
     channel: grpc.aio.Channel
+    admin_key: str
+    # Sends no key at all.
+    bare_channel: grpc.aio.Channel
+
+    def channel_with_key(self, key: str) -> grpc.aio.Channel:
+        """A new channel sending `key` (the caller closes it)."""
+        return keyed_channel(self.target, key)
 
 
-async def start_server(database_url: str, var_dir: Path) -> tuple[grpc.aio.Server, RunningServer]:
-    config = Config(grpc_addr="127.0.0.1:0", database_url=database_url, var_dir=var_dir)
+class _KeyMetadata:
+    """Adds `authorization: Bearer <key>`. grpc.aio files an interceptor under ONE kind, so
+    each kind gets a subclass of its own."""
+
+    def __init__(self, key: str) -> None:
+        self._metadata = (("authorization", f"Bearer {key}"),)
+
+    def with_key(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        metadata = tuple(details.metadata or ()) + self._metadata
+        return details._replace(metadata=metadata)
+
+
+class _UnaryKey(_KeyMetadata, grpc.aio.UnaryUnaryClientInterceptor):
+    async def intercept_unary_unary(self, continuation, details, request):  # noqa: ANN001, ANN201
+        return await continuation(self.with_key(details), request)
+
+
+class _StreamKey(_KeyMetadata, grpc.aio.UnaryStreamClientInterceptor):
+    async def intercept_unary_stream(self, continuation, details, request):  # noqa: ANN001, ANN201
+        return await continuation(self.with_key(details), request)
+
+
+def keyed_channel(target: str, key: str) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(target, interceptors=[_UnaryKey(key), _StreamKey(key)])
+
+
+async def start_server(
+    database_url: str, var_dir: Path, **settings: str
+) -> tuple[grpc.aio.Server, RunningServer]:
+    admin_key = generate_key()
+    config = Config(
+        grpc_addr="127.0.0.1:0",
+        database_url=database_url,
+        var_dir=var_dir,
+        admin_key=admin_key,
+        **settings,
+    )
+    with contextlib.suppress(ConfigError, DatabaseUnavailable):
+        ensure_admin_key(config)  # a test of a dead database gets a server without one
     runtime = Runtime.build(config)
     await runtime.start()
     server, port, grpc_health = await create_server(config, runtime)
     await server.start()
     await mark_serving(grpc_health, True)
     target = f"127.0.0.1:{port}"
-    return server, RunningServer(target, runtime, grpc.aio.insecure_channel(target))
+    running = RunningServer(
+        target,
+        runtime,
+        keyed_channel(target, admin_key),
+        admin_key,
+        grpc.aio.insecure_channel(target),
+    )
+    return server, running
 
 
 async def stop_server(server: grpc.aio.Server, running: RunningServer) -> None:
     await running.channel.close()
+    await running.bare_channel.close()
     await server.stop(None)
     await running.runtime.close()
 

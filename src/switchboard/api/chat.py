@@ -16,10 +16,10 @@ from google.protobuf import json_format
 from switchboard.api.openai_facade import call_context, new_stamp
 from switchboard.chat.core import ChatCore, StreamEnd, StreamFailure
 from switchboard.chat.embeddings import encode_vector, parse_embedding
-from switchboard.chat.outcome import CallContext
+from switchboard.chat.outcome import CallContext, caller_fields
 from switchboard.chat.request import parse_chat
 from switchboard.chat.response import chunk_json, completion_json, usage_chunk_json
-from switchboard.context import current_request_id
+from switchboard.context import current_principal, current_request_id
 from switchboard.errors import NotImplementedYet
 from switchboard.money import pico_to_usd
 from switchboard.v1 import chat_pb2, chat_pb2_grpc
@@ -128,7 +128,7 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             environment=self._environment,
             stream=False,
             request_body=body,
-            user_id=call.user,
+            **caller_fields(current_principal()),
         )
         vectors, outcome = await self._core.embed(call, ctx)
         data = [

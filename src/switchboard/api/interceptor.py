@@ -1,8 +1,11 @@
 """One interceptor around every unary and server-streaming RPC.
 
-It sets the request id, times the call for metrics and is the single place where domain
-errors become gRPC statuses (through api.status.abort). Unexpected exceptions are logged with
-their traceback and reach the client only as a generic INTERNAL error.
+It sets the request id, authenticates and authorizes the caller and counts it against its
+rate limits (auth.gate), times the call for metrics and is the single place where domain
+errors become gRPC statuses (through api.status.abort). X-RateLimit-* headers go out as
+initial metadata with the first message, or in the trailers of an error. Unexpected
+exceptions are logged with their traceback and reach the client only as a generic INTERNAL
+error.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 import grpc
 
 from switchboard.api.status import abort
-from switchboard.context import REQUEST_ID, request_id_from_header
+from switchboard.auth.gate import Gate
+from switchboard.context import PRINCIPAL, REQUEST_ID, request_id_from_header
 from switchboard.errors import SwitchboardError
 from switchboard.metrics import Metrics
 
@@ -44,8 +48,15 @@ class _Call:
         self.request_id = _request_id(context)
         self.code = "OK"
         self.started = time.perf_counter()
+        self.headers: dict[str, str] = {}
         # Each RPC runs in its own task (own context copy), so this never leaks across calls.
         REQUEST_ID.set(self.request_id)
+
+    async def send_headers(self) -> None:
+        """The rate-limit headers, once, before the first message."""
+        if self.headers:
+            headers, self.headers = self.headers, {}
+            await self.context.send_initial_metadata(tuple(headers.items()))
 
     async def fail(self, exc: BaseException) -> None:
         """Record the failure and abort the RPC with the mapped status (always raises)."""
@@ -55,6 +66,7 @@ class _Call:
             log.exception("unexpected error in %s (request %s)", self.method, self.request_id)
             err = SwitchboardError("The server had an error while processing your request.")
         self.code = err.status.name
+        self.metrics.count_refusal(err)
         await abort(self.context, err, self.request_id)
 
     def finish(self) -> None:
@@ -62,8 +74,9 @@ class _Call:
 
 
 class GatewayInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, gate: Gate) -> None:
         self._metrics = metrics
+        self._gate = gate
 
     async def intercept_service(
         self,
@@ -89,10 +102,12 @@ class GatewayInterceptor(grpc.aio.ServerInterceptor):
         return handler
 
     @contextlib.asynccontextmanager
-    async def _guard(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+    async def _guard(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[_Call]:
         call = _Call(method, self._metrics, context)
         try:
-            yield
+            principal, call.headers = await self._gate.admit(method, context.invocation_metadata())
+            PRINCIPAL.set(principal)
+            yield call
         except asyncio.CancelledError:
             call.code = "CANCELLED"
             raise
@@ -106,15 +121,18 @@ class GatewayInterceptor(grpc.aio.ServerInterceptor):
 
     def _wrap_unary(self, method: str, behavior: UnaryBehavior) -> UnaryBehavior:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            async with self._guard(method, context):
-                return await behavior(request, context)
+            async with self._guard(method, context) as call:
+                response = await behavior(request, context)
+                await call.send_headers()
+                return response
 
         return wrapped
 
     def _wrap_stream(self, method: str, behavior: StreamBehavior) -> StreamBehavior:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-            async with self._guard(method, context):
+            async with self._guard(method, context) as call:
                 async for message in behavior(request, context):
+                    await call.send_headers()
                     yield message
 
         return wrapped

@@ -18,7 +18,7 @@ from google.api import httpbody_pb2
 
 from switchboard.api.status import error_body
 from switchboard.chat.core import ChatCore, StreamEnd, StreamFailure
-from switchboard.chat.outcome import CallContext
+from switchboard.chat.outcome import CallContext, caller_fields
 from switchboard.chat.request import ChatCall, parse_chat
 from switchboard.chat.response import (
     Stamp,
@@ -28,7 +28,7 @@ from switchboard.chat.response import (
     dumps_with_cost,
     usage_chunk_json,
 )
-from switchboard.context import current_request_id
+from switchboard.context import current_principal, current_request_id
 from switchboard.errors import InvalidRequest
 from switchboard.money import pico_to_usd
 from switchboard.v1 import openai_pb2_grpc
@@ -54,9 +54,9 @@ def call_context(call: ChatCall, body: dict, environment: str, endpoint: str) ->
         environment=environment,
         stream=call.stream,
         request_body=body,
-        user_id=call.metadata.get("user_id") or call.user,
         feature_name=call.metadata.get("feature_name"),
         route=call.metadata.get("route"),
+        **caller_fields(current_principal()),
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -18,9 +17,10 @@ from typing import Any, TypeVar
 
 from switchboard.chat.directory import Directory, Target
 from switchboard.chat.embeddings import EmbeddingCall
+from switchboard.chat.estimate import chat_worst_case_pico, embedding_worst_case_pico
 from switchboard.chat.outcome import Attempt, CallContext, Outcome, gateway_error
 from switchboard.chat.request import ChatCall
-from switchboard.chat.resilience import Breakers, RetryPolicy
+from switchboard.chat.resilience import Resilience
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
 from switchboard.errors import (
     ClientCancelled,
@@ -29,6 +29,7 @@ from switchboard.errors import (
     ProviderError,
     SwitchboardError,
 )
+from switchboard.limits.admission import Admission, Ticket
 from switchboard.money import cost_pico
 from switchboard.providers.base import UnsupportedFeature
 from switchboard.providers.errors import (
@@ -81,6 +82,16 @@ class StreamEnd:
 
 
 @dataclass(frozen=True)
+class InFlight:
+    """A stream being relayed: what it has produced, who asked, since when, what it holds."""
+
+    outcome: Outcome
+    ctx: CallContext
+    started: float
+    ticket: Ticket | None
+
+
+@dataclass(frozen=True)
 class StreamFailure:
     """The provider failed after the first chunk: the client gets an error event."""
 
@@ -93,17 +104,17 @@ class ChatCore:
         directory: Callable[[], Directory],
         log_sink: LogSink,
         *,
-        policy: RetryPolicy | None = None,
-        breakers: Breakers | None = None,
-        rng: random.Random | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        admission: Admission | None = None,
+        resilience: Resilience | None = None,
     ) -> None:
         self._directory = directory
         self._log = log_sink
-        self._policy = policy or RetryPolicy()
-        self._breakers = breakers or Breakers()
-        self._rng = rng or random.Random()
-        self._sleep = sleep
+        self._admission = admission
+        resilience = resilience or Resilience()
+        self._policy = resilience.policy
+        self._breakers = resilience.breakers
+        self._rng = resilience.rng
+        self._sleep = resilience.sleep
 
     def targets(self, call: ChatCall) -> list[Target]:
         directory = self._directory()
@@ -177,6 +188,35 @@ class ChatCore:
             self._finish(outcome, ctx, started)
             raise
 
+    async def _reserve(self, ctx: CallContext, worst_case_pico: int) -> Ticket | None:
+        if self._admission is None:
+            return None
+        return await self._admission.reserve(ctx.principal, worst_case_pico)
+
+    async def _settle(self, ticket: Ticket | None, outcome: Outcome) -> None:
+        if self._admission is not None and ticket is not None:
+            spent = outcome.cost_pico if outcome.error is None else 0
+            tokens = outcome.usage.total_tokens if outcome.error is None else 0
+            await self._admission.settle(ticket, spent, tokens)
+
+    @contextlib.asynccontextmanager
+    async def _admitted(
+        self, ctx: CallContext, worst_case_pico: int, outcome: Outcome
+    ) -> AsyncIterator[Ticket | None]:
+        """Reserve before the provider call; settle to nothing if the call fails."""
+        ticket = await self._reserve(ctx, worst_case_pico)
+        try:
+            yield ticket
+        except BaseException:
+            outcome.cost_pico, outcome.usage = 0, Usage()
+            await self._settle(ticket, outcome)
+            raise
+
+    async def _settle_streamed(self, ticket: Ticket | None, outcome: Outcome) -> None:
+        """A stream that failed or was cut still used (and is charged for) what it streamed."""
+        if self._admission is not None and ticket is not None:
+            await self._admission.settle(ticket, outcome.cost_pico, outcome.usage.total_tokens)
+
     def _finish(self, outcome: Outcome, ctx: CallContext, started: float) -> None:
         outcome.latency_ms = _ms(started)
         self._log(outcome.log_record(ctx))
@@ -185,13 +225,17 @@ class ChatCore:
         started = time.perf_counter()
         outcome = Outcome(model=call.model)
         with self._logged_on_failure(outcome, ctx, started):
-            target, result = await self.attempts(
-                self.targets(call), outcome, lambda t: t.adapter.complete(_for(call, t))
-            )
+            targets = self.targets(call)
+            worst = chat_worst_case_pico(call.request, targets)
+            async with self._admitted(ctx, worst, outcome) as ticket:
+                target, result = await self.attempts(
+                    targets, outcome, lambda t: t.adapter.complete(_for(call, t))
+                )
         outcome.provider, outcome.model = target.provider, target.info.id
         outcome.usage, outcome.finish_reason = result.usage, result.finish_reason
         outcome.cost_pico = price(target, result.usage)
         outcome.response_body = {"content": result.content, "tool_calls": list(result.tool_calls)}
+        await self._settle(ticket, outcome)
         self._finish(outcome, ctx, started)
         return result, outcome
 
@@ -214,12 +258,14 @@ class ChatCore:
                 ) from None
 
         with self._logged_on_failure(outcome, ctx, started):
-            target, (vectors, tokens) = await self.attempts(
-                [self._directory().resolve(call.model)], outcome, run
-            )
+            only = self._directory().resolve(call.model)
+            worst = embedding_worst_case_pico(call.inputs, only)
+            async with self._admitted(ctx, worst, outcome) as ticket:
+                target, (vectors, tokens) = await self.attempts([only], outcome, run)
         outcome.provider, outcome.model = target.provider, target.info.id
         outcome.usage = Usage(prompt_tokens=tokens)
         outcome.cost_pico = price(target, outcome.usage)
+        await self._settle(ticket, outcome)
         self._finish(outcome, ctx, started)
         return vectors, outcome
 
@@ -239,21 +285,22 @@ class ChatCore:
                 raise ProviderStreamEmpty(target.provider) from None
 
         with self._logged_on_failure(outcome, ctx, started):
-            target, (upstream, first) = await self.attempts(
-                self.targets(call), outcome, first_chunk
-            )
+            targets = self.targets(call)
+            worst = chat_worst_case_pico(call.request, targets)
+            async with self._admitted(ctx, worst, outcome) as ticket:
+                target, (upstream, first) = await self.attempts(targets, outcome, first_chunk)
         outcome.provider, outcome.model = target.provider, target.info.id
-        return target, self._relay(target, upstream, first, outcome, ctx, started)
+        relay = self._relay(target, upstream, first, InFlight(outcome, ctx, started, ticket))
+        return target, relay
 
     async def _relay(
         self,
         target: Target,
         upstream: Any,
         first: ChatChunk,
-        outcome: Outcome,
-        ctx: CallContext,
-        started: float,
+        flight: InFlight,
     ) -> AsyncIterator[ChatChunk | StreamEnd | StreamFailure]:
+        outcome = flight.outcome
         text: list[str] = []
         try:
             chunk: ChatChunk | None = first
@@ -281,7 +328,8 @@ class ChatCore:
             await upstream.aclose()
             outcome.cost_pico = price(target, outcome.usage)
             outcome.response_body = {"content": "".join(text)}
-            self._finish(outcome, ctx, started)
+            await self._settle_streamed(flight.ticket, outcome)
+            self._finish(outcome, flight.ctx, flight.started)
         yield StreamEnd(outcome)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from switchboard.auth.principal import Principal
 from switchboard.domain.chat import Usage
 from switchboard.errors import (
     ContextTooLong,
@@ -80,7 +81,7 @@ class Attempt:
 
 @dataclass(frozen=True)
 class CallContext:
-    """Who asked, for the log. Principal fields stay None until authentication lands (#4)."""
+    """Who asked: for budgets and token limits (principal) and for the log."""
 
     request_id: str
     endpoint: str
@@ -92,6 +93,20 @@ class CallContext:
     organization_id: str | None = None
     feature_name: str | None = None
     route: str | None = None
+    principal: Principal | None = None
+
+
+def caller_fields(principal: Principal | None) -> dict[str, Any]:
+    """CallContext fields naming the caller; the log's user is the principal's subject (its
+    user, or the key itself when it has none), which is what logs:read:own matches."""
+    if principal is None:
+        return {}
+    return {
+        "principal": principal,
+        "api_key_id": principal.key_id,
+        "user_id": principal.subject,
+        "organization_id": principal.organization_id,
+    }
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 
@@ -68,3 +69,13 @@ class Breakers:
             breaker = CircuitBreaker(self._threshold, self._cooldown)
             self._by_provider[provider] = breaker
         return breaker
+
+
+@dataclass
+class Resilience:
+    """How the core retries: the policy, the breakers, and (for tests) randomness and sleep."""
+
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    breakers: Breakers = field(default_factory=Breakers)
+    rng: random.Random = field(default_factory=random.Random)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep

@@ -119,6 +119,12 @@ class Organization(Base):
     __tablename__ = "organizations"
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Limits shared by every key of the organization; NULL = none.
+    rate_limit_per_minute: Mapped[int | None]
+    rate_limit_per_hour: Mapped[int | None]
+    tokens_per_minute: Mapped[int | None]
+    daily_budget_pico_usd: Mapped[int | None] = mapped_column(Money)
+    monthly_budget_pico_usd: Mapped[int | None] = mapped_column(Money)
     created_at: Mapped[datetime] = created_column()
 
 
@@ -130,6 +136,10 @@ class User(Base):
     )
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # Limits shared by every key of the user; NULL = none.
+    rate_limit_per_minute: Mapped[int | None]
+    rate_limit_per_hour: Mapped[int | None]
+    tokens_per_minute: Mapped[int | None]
     created_at: Mapped[datetime] = created_column()
 
 
@@ -284,6 +294,7 @@ class LlmLog(Base):
     __table_args__ = (
         Index("ix_llm_logs_org_created", "organization_id", "created_at"),
         Index("ix_llm_logs_user_created", "user_id", "created_at"),
+        Index("ix_llm_logs_key_created", "api_key_id", "created_at"),
         Index("ix_llm_logs_provider_model_created", "provider", "model", "created_at"),
         Index("ix_llm_logs_feature_created", "feature_name", "created_at"),
         Index("ix_llm_logs_status_created", "status", "created_at"),

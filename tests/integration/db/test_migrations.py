@@ -10,6 +10,7 @@ from switchboard.db.engine import sync_url
 from switchboard.db.migrate import current_revision, downgrade, upgrade
 from switchboard.db.schema import Base
 
+HEAD = "0002"
 TABLES = {
     "organizations",
     "users",
@@ -37,7 +38,7 @@ def table_names(database_url: str) -> set[str]:
 
 
 def test_head_creates_every_table_of_the_schema(database_url: str) -> None:
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
     assert table_names(database_url) == TABLES == set(Base.metadata.tables)
 
 
@@ -56,13 +57,13 @@ def test_down_to_base_and_up_again(database_url: str) -> None:
     assert current_revision(database_url) is None
     assert table_names(database_url) == set()
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
     assert table_names(database_url) == TABLES
 
 
 def test_migrating_twice_is_a_no_op(database_url: str) -> None:
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
 
 
 def test_empty_postgres_database_migrates_from_scratch(pg_databases) -> None:
@@ -80,7 +81,7 @@ def test_sqlite_file_and_its_missing_directories_are_created(tmp_path) -> None:
     path = tmp_path / "var" / "nested" / "switchboard.db"
     upgrade(f"sqlite:///{path}")
     assert path.is_file()
-    assert current_revision(f"sqlite:///{path}") == "0001"
+    assert current_revision(f"sqlite:///{path}") == HEAD
 
 
 def test_log_indexes_fit_the_filters(database_url: str) -> None:
@@ -97,6 +98,7 @@ def test_log_indexes_fit_the_filters(database_url: str) -> None:
         "ix_llm_logs_created_at": ["created_at"],
         "ix_llm_logs_org_created": ["organization_id", "created_at"],
         "ix_llm_logs_user_created": ["user_id", "created_at"],
+        "ix_llm_logs_key_created": ["api_key_id", "created_at"],
         "ix_llm_logs_provider_model_created": ["provider", "model", "created_at"],
         "ix_llm_logs_feature_created": ["feature_name", "created_at"],
         "ix_llm_logs_status_created": ["status", "created_at"],

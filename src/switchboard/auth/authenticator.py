@@ -1,0 +1,115 @@
+"""Authentication on the hot path: the presented key -> a cached Principal.
+
+A key's digest maps to its principal (or to "no such key") for `ttl` seconds, so a revoked or
+expired key stops working within ttl + the time a lookup takes, and unknown keys cannot hammer
+the database. Concurrent misses for one digest share one lookup. `last_used_at` is collected
+in memory and written in one batch by `flush_last_used`, never per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+from switchboard.auth.keys import KEY_PREFIX, key_digest, looks_like_key
+from switchboard.auth.principal import Principal
+from switchboard.errors import Unauthorized
+
+Loader = Callable[[str], Awaitable[Principal | None]]
+Metadata = Sequence[tuple[str, str | bytes]]
+
+DEFAULT_TTL_SECONDS = 2.0
+MAX_ENTRIES = 100_000
+MISSING_KEY = (
+    "You didn't provide an API key. Pass it as 'Authorization: Bearer sk-sb-...' "
+    "(or in an 'x-api-key' header)."
+)
+INVALID_KEY = "Incorrect API key provided."
+
+
+def presented_key(metadata: Metadata | None) -> str:
+    """The key from `authorization: Bearer ...` or `x-api-key`; never echoed in errors."""
+    for name, value in metadata or ():
+        if not isinstance(value, str):
+            continue
+        if name == "authorization":
+            scheme, _, credentials = value.strip().partition(" ")
+            if scheme.lower() != "bearer":
+                raise Unauthorized(INVALID_KEY)
+            return credentials.strip()
+        if name == "x-api-key":
+            return value.strip()
+    raise Unauthorized(MISSING_KEY)
+
+
+class Authenticator:
+    def __init__(
+        self,
+        load: Loader,
+        *,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._clock = clock
+        self._now = now
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._inflight: dict[str, asyncio.Future[Principal | None]] = {}
+        self._last_used: dict[str, datetime] = {}
+
+    async def authenticate(self, metadata: Metadata | None) -> Principal:
+        key = presented_key(metadata)
+        if not key.startswith(KEY_PREFIX) or not looks_like_key(key):
+            raise Unauthorized(INVALID_KEY)
+        principal = await self._principal(key_digest(key))
+        if principal is None:
+            raise Unauthorized(INVALID_KEY)
+        now = self._now()
+        reason = principal.unusable_reason(now)
+        if reason is not None:
+            raise Unauthorized(reason)
+        self._last_used[principal.key_id] = now
+        return principal
+
+    async def _principal(self, digest: str) -> Principal | None:
+        cached = self._cache.get(digest)
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        pending = self._inflight.get(digest)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Principal | None] = asyncio.get_running_loop().create_future()
+        self._inflight[digest] = future
+        try:
+            principal = await self._load(digest)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: the waiters re-raise it
+            raise
+        finally:
+            self._inflight.pop(digest, None)
+        future.set_result(principal)
+        self._remember(digest, principal)
+        return principal
+
+    def _remember(self, digest: str, principal: Principal | None) -> None:
+        if len(self._cache) >= MAX_ENTRIES:
+            self._cache.clear()
+        self._cache[digest] = (self._clock() + self._ttl, principal)
+
+    def forget(self, key_id: str) -> None:
+        """Drop a key from this replica's cache at once (after revoke/rotate here)."""
+        stale = [d for d, (_, p) in self._cache.items() if p is not None and p.key_id == key_id]
+        for digest in stale:
+            del self._cache[digest]
+
+    def take_last_used(self) -> dict[str, datetime]:
+        used, self._last_used = self._last_used, {}
+        return used

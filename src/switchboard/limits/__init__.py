@@ -1,0 +1,1 @@
+"""Rate limits and budgets: fixed-window counters, in process or shared through Redis."""

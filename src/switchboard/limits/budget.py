@@ -1,0 +1,135 @@
+"""Daily and monthly budgets (USD) per key and organization: reserve, then settle.
+
+Before a provider is called, the request's worst-case cost is reserved against every budget
+that applies, atomically (counters.charge), so concurrent requests can never spend more than
+the budget between them. After the call the reservation is settled to the actual cost (a
+failed call settles to 0). Counters count nano-USD, rounded up, so they stay exact in Redis'
+Lua numbers; the ledger itself (llm_logs.cost_pico_usd) is exact to the pico-dollar.
+
+A counter this process has not used yet in the current period starts from the spend already
+logged in the database (set-if-absent), so a restart or a new replica does not reset budgets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from switchboard.auth.principal import Principal
+from switchboard.errors import BudgetExceeded
+from switchboard.limits.counters import Charge, CounterStore
+from switchboard.money import pico_to_usd
+
+PICO_PER_NANO = 1000
+# (scope, scope id, period start) -> pico-USD already logged in that period.
+SpentSince = Callable[[str, str, datetime], Awaitable[int]]
+
+
+def to_nano(pico: int) -> int:
+    return math.ceil(pico / PICO_PER_NANO) if pico > 0 else 0
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    start: datetime
+    tag: str
+    ttl_seconds: int
+
+
+def periods(now: datetime) -> tuple[Period, Period]:
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = day.replace(day=1)
+    return (
+        Period("daily", day, day.strftime("d%Y%m%d"), 2 * 86400),
+        Period("monthly", month, month.strftime("m%Y%m"), 32 * 86400),
+    )
+
+
+@dataclass(frozen=True)
+class Hold:
+    charge: Charge
+    scope: str
+    scope_id: str
+    period: Period
+    budget_pico: int
+
+
+@dataclass
+class Reservation:
+    holds: list[Hold]
+    reserved_nano: int
+    settled: bool = field(default=False)
+
+
+def holds_for(principal: Principal, worst_case_pico: int, now: datetime) -> list[Hold]:
+    amount = max(1, to_nano(worst_case_pico))
+    scopes = [("key", principal.key_id, principal.key_limits)]
+    if principal.organization_id:
+        scopes.append(("organization", principal.organization_id, principal.organization_limits))
+    holds = []
+    for scope, scope_id, limits in scopes:
+        daily, monthly = periods(now)
+        for period, budget in (
+            (daily, limits.daily_budget_pico),
+            (monthly, limits.monthly_budget_pico),
+        ):
+            if budget is None:
+                continue
+            key = f"sb:budget:{scope}:{scope_id}:{period.tag}"
+            charge = Charge(key, budget // PICO_PER_NANO, amount, period.ttl_seconds)
+            holds.append(Hold(charge, scope, scope_id, period, budget))
+    return holds
+
+
+class BudgetGuard:
+    def __init__(
+        self,
+        store: CounterStore,
+        spent_since: SpentSince,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._spent_since = spent_since
+        self._now = now
+        self._seeded: set[str] = set()
+
+    async def reserve(self, principal: Principal, worst_case_pico: int) -> Reservation | None:
+        """Hold the worst case against every budget, or BudgetExceeded before any call."""
+        holds = holds_for(principal, worst_case_pico, self._now())
+        if not holds:
+            return None
+        for hold in holds:
+            await self._seed(hold)
+        verdict = await self._store.charge([h.charge for h in holds])
+        if not verdict.allowed:
+            assert verdict.refused is not None
+            hold = holds[verdict.refused]
+            raise BudgetExceeded(
+                f"Budget exceeded: this {hold.scope}'s {hold.period.name} budget of "
+                f"${pico_to_usd(hold.budget_pico)} does not cover this request "
+                f"(worst case ${pico_to_usd(worst_case_pico)})."
+            )
+        return Reservation(holds, holds[0].charge.amount)
+
+    async def settle(self, reservation: Reservation | None, actual_pico: int) -> None:
+        """Replace the reservation by the actual cost (0 for a failed call). Idempotent."""
+        if reservation is None or reservation.settled:
+            return
+        reservation.settled = True
+        delta = to_nano(actual_pico) - reservation.reserved_nano
+        if delta == 0:
+            return
+        for hold in reservation.holds:
+            await self._store.add(hold.charge.key, delta, hold.charge.ttl_seconds)
+
+    async def _seed(self, hold: Hold) -> None:
+        if hold.charge.key in self._seeded:
+            return
+        spent = await self._spent_since(hold.scope, hold.scope_id, hold.period.start)
+        await self._store.seed(hold.charge.key, to_nano(spent), hold.charge.ttl_seconds)
+        self._seeded.add(hold.charge.key)
+        if len(self._seeded) > 100_000:
+            self._seeded.clear()
