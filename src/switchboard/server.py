@@ -13,6 +13,7 @@ from grpc_reflection.v1alpha import reflection
 from switchboard.api.chat import ChatServicer
 from switchboard.api.health import HealthServicer
 from switchboard.api.interceptor import GatewayInterceptor
+from switchboard.api.keys import KeysServicer
 from switchboard.api.models import ModelsServicer
 from switchboard.api.openai_facade import OpenAIFacade
 from switchboard.api.pending import PendingWork, pending_servicer
@@ -48,6 +49,10 @@ SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),  # a taken port must fail loudly, not be shared
     ("grpc.max_receive_message_length", 32 * 1024 * 1024),
     ("grpc.max_send_message_length", 32 * 1024 * 1024),
+    # As Envoy's 60 KB request headers: between gRPC's default soft (8 KB) and hard limits a
+    # request is refused at random; a 10 KB garbage Authorization header must get a clean 401.
+    ("grpc.max_metadata_size", 64 * 1024),
+    ("grpc.absolute_max_metadata_size", 64 * 1024),
 )
 
 PENDING_WORK = (
@@ -66,17 +71,11 @@ PENDING_WORK = (
         settings_pb2.DESCRIPTOR.services_by_name["SettingsService"],
         "issue #5 (settings)",
     ),
-    PendingWork(
-        keys_pb2_grpc.KeysServiceServicer,
-        keys_pb2.DESCRIPTOR.services_by_name["KeysService"],
-        "issue #4 (keys, rate limits and budgets)",
-    ),
 )
 _ADDERS = {
     "LogsService": logs_pb2_grpc.add_LogsServiceServicer_to_server,
     "AnalyticsService": analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server,
     "SettingsService": settings_pb2_grpc.add_SettingsServiceServicer_to_server,
-    "KeysService": keys_pb2_grpc.add_KeysServiceServicer_to_server,
 }
 
 
@@ -105,6 +104,9 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
     openai_pb2_grpc.add_OpenAIServiceServicer_to_server(OpenAIFacade(core, environment), server)
     sb_health_pb2_grpc.add_HealthServiceServicer_to_server(
         HealthServicer(runtime.health_checker()), server
+    )
+    keys_pb2_grpc.add_KeysServiceServicer_to_server(
+        KeysServicer(runtime.sessions, runtime.gate.authenticator), server
     )
     for work in PENDING_WORK:
         _ADDERS[work.service.name](pending_servicer(work), server)

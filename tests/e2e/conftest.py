@@ -39,6 +39,11 @@ class Stack:
     admin_key: str
     process: subprocess.Popen[str]
 
+    @property
+    def auth(self) -> dict[str, str]:
+        """The admin key as an HTTP header."""
+        return {"authorization": f"Bearer {self.admin_key}"}
+
 
 def stack_env(database_url: str, var_dir: Path, master_key: str) -> dict[str, str]:
     return {

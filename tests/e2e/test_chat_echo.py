@@ -51,6 +51,7 @@ def test_streaming_with_usage_ends_with_done(stack) -> None:
     raw = httpx.post(
         f"{stack.rest}/api/v1/chat/completions",
         json={"model": "echo/echo-1", "messages": MESSAGES, "stream": True},
+        headers=stack.auth,
     )
     assert raw.headers["content-type"].startswith("text/event-stream")
     frames = [f for f in raw.text.split("\n\n") if f]
@@ -98,7 +99,7 @@ def test_array_content_and_unknown_fields_are_accepted(stack) -> None:
     ],
 )
 def test_wrong_types_are_400_naming_the_field(stack, body: dict, param: str) -> None:
-    response = httpx.post(f"{stack.rest}/v1/chat/completions", json=body)
+    response = httpx.post(f"{stack.rest}/v1/chat/completions", json=body, headers=stack.auth)
     assert response.status_code == 400, response.text
     assert response.json()["error"]["param"] == param
     assert response.json()["error"]["code"] == "INVALID_REQUEST"
@@ -108,7 +109,7 @@ def test_malformed_json_is_400(stack) -> None:
     response = httpx.post(
         f"{stack.rest}/v1/chat/completions",
         content=b"{not json",
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", **stack.auth},
     )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "body"

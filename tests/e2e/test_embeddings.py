@@ -40,6 +40,7 @@ def test_base64_encoding(stack) -> None:
     raw = httpx.post(
         f"{stack.rest}/v1/embeddings",
         json={"model": "acme/ok", "input": "x", "encoding_format": "base64"},
+        headers=stack.auth,
     ).json()
     packed = base64.b64decode(raw["data"][0]["embedding"])
     assert struct.unpack("<3f", packed) == (0.5, -0.25, 0.0)

@@ -73,6 +73,8 @@ def test_grpcurl_chat_and_streaming(stack, where: str) -> None:
         grpcurl(
             "-d",
             json.dumps(body),
+            "-H",
+            f"authorization: Bearer {stack.admin_key}",
             getattr(stack, where),
             "switchboard.v1.ChatService/CreateChatCompletion",
         )
@@ -82,6 +84,8 @@ def test_grpcurl_chat_and_streaming(stack, where: str) -> None:
     out = grpcurl(
         "-d",
         json.dumps(body),
+        "-H",
+        f"authorization: Bearer {stack.admin_key}",
         getattr(stack, where),
         "switchboard.v1.ChatService/StreamChatCompletion",
     )

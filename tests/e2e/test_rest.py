@@ -86,9 +86,12 @@ def test_caller_request_id_is_kept(stack) -> None:
 
 
 def test_pending_endpoints_answer_501_and_name_their_issue(stack) -> None:
-    response = httpx.post(f"{stack.rest}/api/v1/features/analyze-industry", json={"x": 1})
+    response = httpx.post(
+        f"{stack.rest}/api/v1/features/analyze-industry", json={"x": 1}, headers=stack.auth
+    )
     assert "issue #5" in assert_openai_error(response, 501, "NOT_IMPLEMENTED")["message"]
-    error = assert_openai_error(httpx.get(f"{stack.rest}/api/v1/logs"), 501, "NOT_IMPLEMENTED")
+    logs = httpx.get(f"{stack.rest}/api/v1/logs", headers=stack.auth)
+    error = assert_openai_error(logs, 501, "NOT_IMPLEMENTED")
     assert "issue #6" in error["message"]
 
 

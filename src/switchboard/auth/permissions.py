@@ -67,6 +67,18 @@ def allows_feature(held: frozenset[str], feature: str) -> bool:
     return AI_FEATURES in held or f"ai:features:{feature}" in held
 
 
+# A wider log scope includes the narrower ones.
+_WIDER = {LOGS_READ_OWN: (LOGS_READ_ORG, LOGS_READ_ALL), LOGS_READ_ORG: (LOGS_READ_ALL,)}
+
+
+def implied_by(held: frozenset[str], permission: str) -> bool:
+    """Whether holding `held` includes `permission` (e.g. logs:read:all includes :own)."""
+    if permission in held or any(p in held for p in _WIDER.get(permission, ())):
+        return True
+    feature = permission.removeprefix("ai:features:")
+    return feature != permission and allows_feature(held, feature)
+
+
 # What each RPC needs: one of the listed permissions; () = any valid key; absent = public.
 _CHAT = "/switchboard.v1.ChatService/"
 _LOGS = "/switchboard.v1.LogsService/"

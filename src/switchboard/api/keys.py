@@ -1,0 +1,273 @@
+"""KeysService: create, list, get, revoke and rotate API keys; the audit log.
+
+Every RPC is scoped to the caller's organization (a global admin sees all); a key outside it
+is NOT_FOUND, never FORBIDDEN, so ids cannot be probed. Every change is audited in the same
+transaction. Rotation issues a new secret with the same settings; the old one keeps working
+for `grace_period_seconds` (default 24 h, 0 = revoked at once).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import grpc
+from google.protobuf import struct_pb2
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from switchboard.api.convert import timestamp
+from switchboard.api.paging import Page, parse_page
+from switchboard.auth import issuing
+from switchboard.auth.authenticator import Authenticator
+from switchboard.auth.keys import display_prefix, generate_key, key_digest
+from switchboard.auth.principal import Principal
+from switchboard.context import current_principal, current_request_id
+from switchboard.db.repositories import api_keys, audit
+from switchboard.db.schema import ApiKey, AuditEvent
+from switchboard.errors import FailedPrecondition, InvalidRequest, NotFound
+from switchboard.money import pico_to_usd
+from switchboard.v1 import common_pb2, keys_pb2, keys_pb2_grpc
+
+DEFAULT_GRACE_SECONDS = 86_400
+MAX_GRACE_SECONDS = 30 * 86_400
+DEFAULT_PAGE = 50
+
+
+def _usd(pico: int | None) -> str:
+    return "" if pico is None else pico_to_usd(pico)
+
+
+def key_to_proto(row: ApiKey, secret: str = "") -> keys_pb2.ApiKey:
+    message = keys_pb2.ApiKey(
+        id=row.id,
+        name=row.name,
+        key=secret,
+        prefix=row.prefix,
+        user_id=row.user_id or "",
+        organization_id=row.organization_id or "",
+        permissions=list(row.permissions or ()),
+        rate_limit_per_minute=row.rate_limit_per_minute or 0,
+        rate_limit_per_hour=row.rate_limit_per_hour or 0,
+        tokens_per_minute=row.tokens_per_minute or 0,
+        daily_budget_usd=_usd(row.daily_budget_pico_usd),
+        monthly_budget_usd=_usd(row.monthly_budget_pico_usd),
+        created_at=timestamp(row.created_at),
+    )
+    for field, moment in (
+        ("expires_at", row.expires_at),
+        ("last_used_at", row.last_used_at),
+        ("revoked_at", row.revoked_at or row.grace_until),
+    ):
+        if moment is not None:
+            getattr(message, field).CopyFrom(timestamp(moment))
+    return message
+
+
+def event_to_proto(row: AuditEvent) -> keys_pb2.AuditEvent:
+    details = struct_pb2.Struct()
+    details.update(row.details or {})
+    return keys_pb2.AuditEvent(
+        id=row.id,
+        timestamp=timestamp(row.created_at),
+        actor_key_id=row.actor_key_id or "",
+        actor_user_id=row.actor_user_id or "",
+        organization_id=row.organization_id or "",
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        request_id=row.request_id,
+        details=details,
+    )
+
+
+def pagination(page: int, limit: int, total: int) -> common_pb2.Pagination:
+    pages = -(-total // limit)
+    return common_pb2.Pagination(
+        page=page,
+        limit=limit,
+        total=total,
+        total_pages=pages,
+        has_next=page < pages,
+        has_prev=page > 1,
+    )
+
+
+def _offset_page(request: keys_pb2.ListKeysRequest | keys_pb2.ListAuditEventsRequest) -> Page:
+    """Keys and audit events are few: page/limit only (no keyset token)."""
+    if request.page_token:
+        raise InvalidRequest("page_token is not valid for this listing", param="page_token")
+    page = parse_page(request, default_limit=DEFAULT_PAGE)
+    assert page.limit is not None
+    return page
+
+
+def caller() -> Principal:
+    principal = current_principal()
+    assert principal is not None, "KeysService RPCs are never public"
+    return principal
+
+
+def spec_from(request: keys_pb2.CreateKeyRequest, granter: Principal) -> issuing.KeySpec:
+    now = datetime.now(UTC)
+    expires = request.expires_at.ToDatetime(UTC) if request.HasField("expires_at") else None
+    return issuing.KeySpec(
+        name=issuing.name(request.name),
+        permissions=issuing.grantable(list(request.permissions), granter),
+        organization_id=issuing.organization_for(request.organization_id, granter),
+        user_id=request.user_id.strip() or None,
+        rate_limit_per_minute=issuing.limit(request.rate_limit_per_minute, "rate_limit_per_minute"),
+        rate_limit_per_hour=issuing.limit(request.rate_limit_per_hour, "rate_limit_per_hour"),
+        tokens_per_minute=issuing.limit(request.tokens_per_minute, "tokens_per_minute"),
+        daily_budget_pico_usd=issuing.budget(request.daily_budget_usd, "daily_budget_usd"),
+        monthly_budget_pico_usd=issuing.budget(request.monthly_budget_usd, "monthly_budget_usd"),
+        expires_at=issuing.expiry(expires, now),
+    )
+
+
+async def insert_spec(session: AsyncSession, spec: issuing.KeySpec) -> tuple[ApiKey, str]:
+    await api_keys.ensure_tenant(session, spec.organization_id, spec.user_id)
+    secret = generate_key()
+    row = await api_keys.insert_key(
+        session,
+        digest=key_digest(secret),
+        prefix=display_prefix(secret),
+        name=spec.name,
+        permissions=spec.permissions,
+        organization_id=spec.organization_id,
+        **spec.columns(),
+    )
+    return row, secret
+
+
+def spec_of(row: ApiKey) -> issuing.KeySpec:
+    return issuing.KeySpec(
+        name=row.name,
+        permissions=list(row.permissions or ()),
+        organization_id=row.organization_id,
+        user_id=row.user_id,
+        rate_limit_per_minute=row.rate_limit_per_minute,
+        rate_limit_per_hour=row.rate_limit_per_hour,
+        tokens_per_minute=row.tokens_per_minute,
+        daily_budget_pico_usd=row.daily_budget_pico_usd,
+        monthly_budget_pico_usd=row.monthly_budget_pico_usd,
+        expires_at=row.expires_at,
+    )
+
+
+class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], authenticator: Authenticator
+    ) -> None:
+        self._sessions = sessions
+        self._authenticator = authenticator
+
+    async def _owned(self, session: AsyncSession, key_id: str, principal: Principal) -> ApiKey:
+        row = await api_keys.get_key(
+            session, key_id, principal.organization_id, everywhere=principal.is_global
+        )
+        if row is None:
+            raise NotFound(f"No API key with id {key_id!r}.", param="id")
+        return row
+
+    async def CreateKey(
+        self, request: keys_pb2.CreateKeyRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.ApiKey:
+        principal = caller()
+        spec = spec_from(request, principal)
+        async with self._sessions.begin() as session:
+            row, secret = await insert_spec(session, spec)
+            details = {"name": spec.name, "permissions": spec.permissions, "prefix": row.prefix}
+            audit.record(
+                session, principal, "key.create", ("api_key", row.id), current_request_id(), details
+            )
+            return key_to_proto(row, secret)
+
+    async def ListKeys(
+        self, request: keys_pb2.ListKeysRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.ListKeysResponse:
+        principal = caller()
+        page = _offset_page(request)
+        async with self._sessions() as session:
+            rows, total = await api_keys.list_keys(
+                session,
+                principal.organization_id,
+                everywhere=principal.is_global,
+                include_revoked=request.include_revoked,
+                offset=page.offset,
+                limit=page.limit,
+            )
+        return keys_pb2.ListKeysResponse(
+            data=[key_to_proto(r) for r in rows],
+            pagination=pagination(page.number, page.limit, total),
+        )
+
+    async def GetKey(
+        self, request: keys_pb2.GetKeyRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.ApiKey:
+        async with self._sessions() as session:
+            return key_to_proto(await self._owned(session, request.id, caller()))
+
+    async def RevokeKey(
+        self, request: keys_pb2.RevokeKeyRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.ApiKey:
+        principal = caller()
+        async with self._sessions.begin() as session:
+            row = await self._owned(session, request.id, principal)
+            if row.revoked_at is None:
+                row.revoked_at = datetime.now(UTC)
+                audit.record(
+                    session, principal, "key.revoke", ("api_key", row.id), current_request_id()
+                )
+            answer = key_to_proto(row)
+        self._authenticator.forget(row.id)
+        return answer
+
+    async def RotateKey(
+        self, request: keys_pb2.RotateKeyRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.ApiKey:
+        principal = caller()
+        grace = (
+            request.grace_period_seconds
+            if request.HasField("grace_period_seconds")
+            else DEFAULT_GRACE_SECONDS
+        )
+        if not 0 <= grace <= MAX_GRACE_SECONDS:
+            raise InvalidRequest(
+                f"grace_period_seconds must be between 0 and {MAX_GRACE_SECONDS}",
+                param="grace_period_seconds",
+            )
+        async with self._sessions.begin() as session:
+            old = await self._owned(session, request.id, principal)
+            if old.revoked_at is not None or old.replaced_by_id is not None:
+                raise FailedPrecondition("This key is revoked or already rotated.", param="id")
+            new, secret = await insert_spec(session, spec_of(old))
+            now = datetime.now(UTC)
+            old.replaced_by_id = new.id
+            old.grace_until = now + timedelta(seconds=grace)
+            if grace == 0:
+                old.revoked_at = now
+            details = {"replaced_by": new.id, "grace_period_seconds": grace}
+            audit.record(
+                session, principal, "key.rotate", ("api_key", old.id), current_request_id(), details
+            )
+            answer = key_to_proto(new, secret)
+        self._authenticator.forget(old.id)
+        return answer
+
+    async def ListAuditEvents(
+        self, request: keys_pb2.ListAuditEventsRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.ListAuditEventsResponse:
+        principal = caller()
+        page = _offset_page(request)
+        async with self._sessions() as session:
+            rows, total = await audit.list_events(
+                session,
+                principal.organization_id,
+                everywhere=principal.is_global,
+                action=request.action,
+                offset=page.offset,
+                limit=page.limit,
+            )
+        return keys_pb2.ListAuditEventsResponse(
+            data=[event_to_proto(r) for r in rows],
+            pagination=pagination(page.number, page.limit, total),
+        )
