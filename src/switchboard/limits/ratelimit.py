@@ -61,10 +61,10 @@ def request_slots(principal: Principal, now: float) -> list[Slot]:
             (limits.requests_per_hour, HOUR),
         ):
             if limit:
-                slots.append(_window_slot(scope, scope_id, "requests", limit, 1, window, now))
+                slots.append(_window_slot(scope, scope_id, "requests", limit, window, now))
         if limits.tokens_per_minute:
             tpm = limits.tokens_per_minute
-            slots.append(_window_slot(scope, scope_id, "tokens", tpm, 0, MINUTE, now))
+            slots.append(_window_slot(scope, scope_id, "tokens", tpm, MINUTE, now))
     return slots
 
 
