@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -16,6 +17,7 @@ from switchboard.config import Config, ConfigError
 from switchboard.db.errors import DatabaseUnavailable
 from switchboard.runtime import Runtime
 from switchboard.server import create_server, mark_serving
+from switchboard.v1 import keys_pb2, keys_pb2_grpc
 
 
 @dataclass
@@ -46,12 +48,12 @@ class _KeyMetadata:
 
 
 class _UnaryKey(_KeyMetadata, grpc.aio.UnaryUnaryClientInterceptor):
-    async def intercept_unary_unary(self, continuation, details, request):  # noqa: ANN001, ANN201
+    async def intercept_unary_unary(self, continuation, details, request):
         return await continuation(self.with_key(details), request)
 
 
 class _StreamKey(_KeyMetadata, grpc.aio.UnaryStreamClientInterceptor):
-    async def intercept_unary_stream(self, continuation, details, request):  # noqa: ANN001, ANN201
+    async def intercept_unary_stream(self, continuation, details, request):
         return await continuation(self.with_key(details), request)
 
 
@@ -107,10 +109,31 @@ async def server_on(tmp_path: Path) -> AsyncIterator[Callable[[str], Awaitable[R
     """Start servers on any database URL (e.g. a dead one); all are stopped at teardown."""
     started: list[tuple[grpc.aio.Server, RunningServer]] = []
 
-    async def start(database_url: str) -> RunningServer:
-        started.append(await start_server(database_url, tmp_path))
+    async def start(database_url: str, **settings: str) -> RunningServer:
+        started.append(await start_server(database_url, tmp_path, **settings))
         return started[-1][1]
 
     yield start
     for server, running in started:
         await stop_server(server, running)
+
+
+KeyMaker = Callable[..., Awaitable[tuple[keys_pb2.ApiKey, grpc.aio.Channel]]]
+
+
+@pytest.fixture
+async def make_key(running) -> AsyncIterator[KeyMaker]:
+    """Create a key with the admin key; returns it and a channel that sends it."""
+    channels: list[grpc.aio.Channel] = []
+
+    async def make(**fields: Any) -> tuple[keys_pb2.ApiKey, grpc.aio.Channel]:
+        fields.setdefault("name", "test key")
+        fields.setdefault("permissions", ["ai:chat"])
+        stub = keys_pb2_grpc.KeysServiceStub(running.channel)
+        key = await stub.CreateKey(keys_pb2.CreateKeyRequest(**fields))
+        channels.append(running.channel_with_key(key.key))
+        return key, channels[-1]
+
+    yield make
+    for channel in channels:
+        await channel.close()

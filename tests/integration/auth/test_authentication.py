@@ -8,14 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
+from fakes.calls import chat, chat_body, error_of
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import update
 
 from switchboard.auth.keys import generate_key
 from switchboard.db.schema import ApiKey
 from switchboard.v1 import keys_pb2, keys_pb2_grpc, models_pb2, models_pb2_grpc, openai_pb2_grpc
-
-from .conftest import chat, chat_body, error_of
 
 HOSTILE = [
     "Bearer ' OR '1'='1' --",

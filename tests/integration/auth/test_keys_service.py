@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from fakes.calls import chat, error_of
 from sqlalchemy import select
 
 from switchboard.auth.keys import key_digest, looks_like_key
 from switchboard.db.schema import ApiKey, AuditEvent
 from switchboard.v1 import keys_pb2, keys_pb2_grpc
-
-from .conftest import chat, error_of
 
 
 def keys(running) -> keys_pb2_grpc.KeysServiceStub:
