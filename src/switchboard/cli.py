@@ -1,4 +1,4 @@
-"""`python -m switchboard ...`: serve, migrate, run."""
+"""`python -m switchboard ...`: serve, migrate, run, keys."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 
-from switchboard import launcher
+from switchboard import keys_cli, launcher
 from switchboard.bootstrap import migrate_database, prepare
 from switchboard.config import Config, ConfigError
 from switchboard.db.errors import DatabaseUnavailable
@@ -18,7 +19,7 @@ QUIET_LOGGERS = ("alembic", "httpx")
 EXIT_FAILURE = 1
 
 
-def _serve(config: Config) -> int:
+def _serve(config: Config, args: argparse.Namespace) -> int:
     try:
         asyncio.run(serve(config))
     except ServerStartError as exc:
@@ -27,28 +28,36 @@ def _serve(config: Config) -> int:
     return 0
 
 
-def _migrate(config: Config) -> int:
+def _migrate(config: Config, args: argparse.Namespace) -> int:
     migrate_database(config)
     print(f"database migrated: {config.safe_database_url}")
     return 0
 
 
-def _run(config: Config) -> int:
+def _run(config: Config, args: argparse.Namespace) -> int:
     return launcher.run(config, prepare)
 
 
-COMMANDS = {
+def _keys(config: Config, args: argparse.Namespace) -> int:
+    return asyncio.run(keys_cli.run(config, args))
+
+
+COMMANDS: dict[str, tuple[Callable[[Config, argparse.Namespace], int], str]] = {
     "serve": (_serve, "run the gRPC server (foreground)"),
     "migrate": (_migrate, "apply database migrations"),
     "run": (_run, "migrate, then start the gRPC server and Envoy; Ctrl-C stops both"),
+    "keys": (_keys, "create, list or revoke API keys"),
 }
+ARGUMENTS = {"keys": keys_cli.add_arguments}
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m switchboard", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text)
+        command = sub.add_parser(name, help=help_text)
+        if name in ARGUMENTS:
+            ARGUMENTS[name](command)
     return root
 
 
@@ -62,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = Config.from_env()
         handler, _ = COMMANDS[args.command]
-        return handler(config)
+        return handler(config, args)
     except (ConfigError, DatabaseUnavailable) as exc:
         print(f"switchboard: {exc}", file=sys.stderr)
         return EXIT_FAILURE

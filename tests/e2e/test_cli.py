@@ -67,3 +67,24 @@ def test_taken_port_is_one_clear_line(tmp_path: Path) -> None:
         f"switchboard: port {port} (SWITCHBOARD_HTTP_PORT) is already in use; "
         "stop what is using it or set SWITCHBOARD_HTTP_PORT"
     )
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    env = {"SWITCHBOARD_VAR_DIR": str(tmp_path), "SWITCHBOARD_DATABASE_URL": ""}
+    assert switchboard("migrate", env=env).returncode == 0
+    created = switchboard(
+        "keys", "create", "--name", "ops", "--permission", "ai:chat", "--rpm", "60", env=env
+    )
+    assert created.returncode == 0, created.stderr
+    fields = dict(line.split(":", 1) for line in created.stdout.splitlines())
+    key_id, secret = fields["id"].strip(), fields["key"].split()[0]
+    assert secret.startswith("sk-sb-")
+    listed = switchboard("keys", "list", env=env)
+    assert key_id in listed.stdout
+    assert secret not in listed.stdout
+    assert switchboard("keys", "revoke", key_id, env=env).returncode == 0
+    assert key_id not in switchboard("keys", "list", env=env).stdout
+    assert key_id in switchboard("keys", "list", "--all", env=env).stdout
+    bad = switchboard("keys", "create", "--name", "x", "--permission", "root", env=env)
+    assert bad.returncode == 2
+    assert "unknown permission 'root'" in bad.stderr

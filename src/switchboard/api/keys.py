@@ -18,7 +18,6 @@ from switchboard.api.convert import timestamp
 from switchboard.api.paging import Page, parse_page
 from switchboard.auth import issuing
 from switchboard.auth.authenticator import Authenticator
-from switchboard.auth.keys import display_prefix, generate_key, key_digest
 from switchboard.auth.principal import Principal
 from switchboard.context import current_principal, current_request_id
 from switchboard.db.repositories import api_keys, audit
@@ -123,36 +122,6 @@ def spec_from(request: keys_pb2.CreateKeyRequest, granter: Principal) -> issuing
     )
 
 
-async def insert_spec(session: AsyncSession, spec: issuing.KeySpec) -> tuple[ApiKey, str]:
-    await api_keys.ensure_tenant(session, spec.organization_id, spec.user_id)
-    secret = generate_key()
-    row = await api_keys.insert_key(
-        session,
-        digest=key_digest(secret),
-        prefix=display_prefix(secret),
-        name=spec.name,
-        permissions=spec.permissions,
-        organization_id=spec.organization_id,
-        **spec.columns(),
-    )
-    return row, secret
-
-
-def spec_of(row: ApiKey) -> issuing.KeySpec:
-    return issuing.KeySpec(
-        name=row.name,
-        permissions=list(row.permissions or ()),
-        organization_id=row.organization_id,
-        user_id=row.user_id,
-        rate_limit_per_minute=row.rate_limit_per_minute,
-        rate_limit_per_hour=row.rate_limit_per_hour,
-        tokens_per_minute=row.tokens_per_minute,
-        daily_budget_pico_usd=row.daily_budget_pico_usd,
-        monthly_budget_pico_usd=row.monthly_budget_pico_usd,
-        expires_at=row.expires_at,
-    )
-
-
 class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], authenticator: Authenticator
@@ -174,7 +143,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
         principal = caller()
         spec = spec_from(request, principal)
         async with self._sessions.begin() as session:
-            row, secret = await insert_spec(session, spec)
+            row, secret = await issuing.issue_key(session, spec)
             details = {"name": spec.name, "permissions": spec.permissions, "prefix": row.prefix}
             audit.record(
                 session, principal, "key.create", ("api_key", row.id), current_request_id(), details
@@ -239,7 +208,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             old = await self._owned(session, request.id, principal)
             if old.revoked_at is not None or old.replaced_by_id is not None:
                 raise FailedPrecondition("This key is revoked or already rotated.", param="id")
-            new, secret = await insert_spec(session, spec_of(old))
+            new, secret = await issuing.issue_key(session, issuing.spec_of(old))
             now = datetime.now(UTC)
             old.replaced_by_id = new.id
             old.grace_until = now + timedelta(seconds=grace)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from switchboard.auth import permissions as perms
+from switchboard.auth.keys import display_prefix, generate_key, key_digest
 from switchboard.auth.principal import Principal
+from switchboard.db.repositories import api_keys
+from switchboard.db.schema import ApiKey
 from switchboard.errors import Forbidden, InvalidRequest
 from switchboard.money import InvalidPrice, usd_to_pico
 
@@ -85,3 +90,34 @@ def organization_for(requested: str, granter: Principal) -> str | None:
     if not granter.is_global:
         raise Forbidden("Only an admin with logs:read:all may create keys in another organization.")
     return requested
+
+
+async def issue_key(session: AsyncSession, spec: KeySpec) -> tuple[ApiKey, str]:
+    """Insert a key for `spec` (creating its organization/user if new); the row and secret."""
+    await api_keys.ensure_tenant(session, spec.organization_id, spec.user_id)
+    secret = generate_key()
+    row = await api_keys.insert_key(
+        session,
+        digest=key_digest(secret),
+        prefix=display_prefix(secret),
+        name=spec.name,
+        permissions=spec.permissions,
+        organization_id=spec.organization_id,
+        **spec.columns(),
+    )
+    return row, secret
+
+
+def spec_of(row: ApiKey) -> KeySpec:
+    return KeySpec(
+        name=row.name,
+        permissions=list(row.permissions or ()),
+        organization_id=row.organization_id,
+        user_id=row.user_id,
+        rate_limit_per_minute=row.rate_limit_per_minute,
+        rate_limit_per_hour=row.rate_limit_per_hour,
+        tokens_per_minute=row.tokens_per_minute,
+        daily_budget_pico_usd=row.daily_budget_pico_usd,
+        monthly_budget_pico_usd=row.monthly_budget_pico_usd,
+        expires_at=row.expires_at,
+    )

@@ -11,20 +11,25 @@ from switchboard.auth.principal import Principal
 from switchboard.db.schema import AuditEvent
 
 
+def details_org(details: dict[str, Any] | None) -> str | None:
+    return (details or {}).get("organization_id")
+
+
 def record(
     session: AsyncSession,
-    actor: Principal,
+    actor: Principal | None,
     action: str,
     target: tuple[str, str],
     request_id: str,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an event (never a secret in `details`) to the session; the caller commits."""
+    """Add an event (never a secret in `details`) to the session; the caller commits.
+    `actor` None is the command line (someone with access to the server's database)."""
     target_type, target_id = target
     event = AuditEvent(
-        actor_key_id=actor.key_id,
-        actor_user_id=actor.user_id,
-        organization_id=actor.organization_id,
+        actor_key_id=actor.key_id if actor else None,
+        actor_user_id=actor.user_id if actor else "cli",
+        organization_id=actor.organization_id if actor else details_org(details),
         action=action,
         target_type=target_type,
         target_id=target_id,
