@@ -34,3 +34,15 @@ PRINCIPAL: ContextVar[Principal | None] = ContextVar("switchboard_principal", de
 def current_principal() -> Principal | None:
     """The authenticated caller of this RPC (None on public RPCs)."""
     return PRINCIPAL.get()
+
+
+RESPONSE_HEADERS: ContextVar[dict[str, str] | None] = ContextVar(
+    "switchboard_response_headers", default=None
+)
+
+
+def add_response_header(name: str, value: str) -> None:
+    """A header for this RPC's answer (sent with its first message by the interceptor)."""
+    headers = RESPONSE_HEADERS.get()
+    if headers is not None:
+        headers[name.lower()] = value

@@ -62,6 +62,7 @@ class Runtime:
     log_writer: LogWriter
     gate: Gate
     admission: Admission
+    counters: CounterStore
     _usage_flusher: asyncio.Task[None] | None = None
 
     @classmethod
@@ -92,6 +93,7 @@ class Runtime:
             log_writer=LogWriter(engine, Spool(config.var_dir / "spool" / "llm_logs.jsonl")),
             gate=Gate(Authenticator(_principal_loader(sessions)), limiter),
             admission=Admission(limiter, BudgetGuard(counters, _spend_reader(sessions))),
+            counters=counters,
         )
 
     async def start(self) -> None:

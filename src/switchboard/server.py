@@ -14,6 +14,7 @@ from switchboard.api.chat import ChatServicer
 from switchboard.api.health import HealthServicer
 from switchboard.api.interceptor import GatewayInterceptor
 from switchboard.api.keys import KeysServicer
+from switchboard.api.logs import LogsServicer
 from switchboard.api.models import ModelsServicer
 from switchboard.api.openai_facade import OpenAIFacade
 from switchboard.api.pending import PendingWork, pending_servicer
@@ -57,11 +58,6 @@ SERVER_OPTIONS = (
 
 PENDING_WORK = (
     PendingWork(
-        logs_pb2_grpc.LogsServiceServicer,
-        logs_pb2.DESCRIPTOR.services_by_name["LogsService"],
-        "issue #6 (logs and analytics)",
-    ),
-    PendingWork(
         analytics_pb2_grpc.AnalyticsServiceServicer,
         analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"],
         "issue #6 (logs and analytics)",
@@ -73,7 +69,6 @@ PENDING_WORK = (
     ),
 )
 _ADDERS = {
-    "LogsService": logs_pb2_grpc.add_LogsServiceServicer_to_server,
     "AnalyticsService": analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server,
     "SettingsService": settings_pb2_grpc.add_SettingsServiceServicer_to_server,
 }
@@ -107,6 +102,9 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
     )
     keys_pb2_grpc.add_KeysServiceServicer_to_server(
         KeysServicer(runtime.sessions, runtime.gate.authenticator), server
+    )
+    logs_pb2_grpc.add_LogsServiceServicer_to_server(
+        LogsServicer(runtime.sessions, runtime.counters), server
     )
     for work in PENDING_WORK:
         _ADDERS[work.service.name](pending_servicer(work), server)

@@ -90,9 +90,9 @@ def test_pending_endpoints_answer_501_and_name_their_issue(stack) -> None:
         f"{stack.rest}/api/v1/features/analyze-industry", json={"x": 1}, headers=stack.auth
     )
     assert "issue #5" in assert_openai_error(response, 501, "NOT_IMPLEMENTED")["message"]
-    logs = httpx.get(f"{stack.rest}/api/v1/logs", headers=stack.auth)
-    error = assert_openai_error(logs, 501, "NOT_IMPLEMENTED")
-    assert "issue #6" in error["message"]
+    providers = httpx.get(f"{stack.rest}/api/v1/settings/providers", headers=stack.auth)
+    error = assert_openai_error(providers, 501, "NOT_IMPLEMENTED")
+    assert "issue #5" in error["message"]
 
 
 def test_metrics_are_exposed(stack) -> None:

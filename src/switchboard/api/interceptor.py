@@ -21,7 +21,7 @@ import grpc
 
 from switchboard.api.status import abort
 from switchboard.auth.gate import Gate
-from switchboard.context import PRINCIPAL, REQUEST_ID, request_id_from_header
+from switchboard.context import PRINCIPAL, REQUEST_ID, RESPONSE_HEADERS, request_id_from_header
 from switchboard.errors import SwitchboardError
 from switchboard.metrics import Metrics
 
@@ -49,14 +49,15 @@ class _Call:
         self.code = "OK"
         self.started = time.perf_counter()
         self.headers: dict[str, str] = {}
+        self.headers_sent = False
         # Each RPC runs in its own task (own context copy), so this never leaks across calls.
         REQUEST_ID.set(self.request_id)
 
     async def send_headers(self) -> None:
-        """The rate-limit headers, once, before the first message."""
-        if self.headers:
-            headers, self.headers = self.headers, {}
-            await self.context.send_initial_metadata(tuple(headers.items()))
+        """The collected response headers, once, before the first message."""
+        if self.headers and not self.headers_sent:
+            self.headers_sent = True
+            await self.context.send_initial_metadata(tuple(self.headers.items()))
 
     async def fail(self, exc: BaseException) -> None:
         """Record the failure and abort the RPC with the mapped status (always raises)."""
@@ -105,8 +106,10 @@ class GatewayInterceptor(grpc.aio.ServerInterceptor):
     async def _guard(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[_Call]:
         call = _Call(method, self._metrics, context)
         try:
-            principal, call.headers = await self._gate.admit(method, context.invocation_metadata())
+            principal, limits = await self._gate.admit(method, context.invocation_metadata())
+            call.headers.update(limits)
             PRINCIPAL.set(principal)
+            RESPONSE_HEADERS.set(call.headers)
             yield call
         except asyncio.CancelledError:
             call.code = "CANCELLED"

@@ -18,10 +18,10 @@ from switchboard.v1 import (
     health_pb2_grpc as sb_health_grpc,
 )
 from switchboard.v1 import (
-    logs_pb2,
-    logs_pb2_grpc,
     models_pb2,
     models_pb2_grpc,
+    settings_pb2,
+    settings_pb2_grpc,
 )
 
 ALL_SERVICES = {
@@ -118,16 +118,12 @@ async def test_paging_the_catalog(running) -> None:
 
 
 async def test_pending_rpcs_are_unimplemented_and_say_where_they_land(running) -> None:
-    stub = logs_pb2_grpc.LogsServiceStub(running.channel)
+    stub = settings_pb2_grpc.SettingsServiceStub(running.channel)
     with pytest.raises(grpc.aio.AioRpcError) as unary:
-        await stub.ListLogs(logs_pb2.ListLogsRequest())
+        await stub.ListProviders(settings_pb2.ListProvidersRequest())
     assert unary.value.code() is grpc.StatusCode.UNIMPLEMENTED
-    assert "issue #6" in unary.value.details()
+    assert "issue #5" in unary.value.details()
     assert error_json(unary.value)["error"]["code"] == "NOT_IMPLEMENTED"
-    with pytest.raises(grpc.aio.AioRpcError) as streamed:
-        async for _ in stub.ExportLogs(logs_pb2.ExportLogsRequest()):
-            pass
-    assert streamed.value.code() is grpc.StatusCode.UNIMPLEMENTED
 
 
 async def test_unexpected_errors_are_internal_and_leak_nothing(

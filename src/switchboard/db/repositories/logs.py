@@ -1,0 +1,161 @@
+"""Reading and deleting the request log: filters, scope, sort, offset or keyset pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from switchboard.db.schema import LlmLog
+from switchboard.logs.query import Cursor, LogQuery, Scope
+
+SORT_COLUMNS = {
+    "timestamp": LlmLog.created_at,
+    "cost": LlmLog.cost_pico_usd,
+    "latency_ms": LlmLog.latency_ms,
+    "total_tokens": LlmLog.total_tokens,
+}
+EXPORT_COLUMNS = (
+    LlmLog.id,
+    LlmLog.created_at,
+    LlmLog.request_id,
+    LlmLog.user_id,
+    LlmLog.organization_id,
+    LlmLog.provider,
+    LlmLog.model,
+    LlmLog.endpoint,
+    LlmLog.feature_name,
+    LlmLog.route,
+    LlmLog.environment,
+    LlmLog.status,
+    LlmLog.http_status,
+    LlmLog.finish_reason,
+    LlmLog.error_code,
+    LlmLog.prompt_tokens,
+    LlmLog.completion_tokens,
+    LlmLog.total_tokens,
+    LlmLog.cost_pico_usd,
+    LlmLog.latency_ms,
+    LlmLog.stream,
+)
+
+
+def scope_conditions(scope: Scope) -> list[ColumnElement[bool]]:
+    if scope.everything:
+        return []
+    found = [LlmLog.organization_id == scope.organization_id]
+    if scope.user_id is not None:
+        found.append(LlmLog.user_id == scope.user_id)
+    return found
+
+
+def conditions(query: LogQuery, scope: Scope) -> list[ColumnElement[bool]]:
+    found = scope_conditions(scope)
+    found += [getattr(LlmLog, name) == value for name, value in query.equals.items()]
+    if query.status:
+        found.append(LlmLog.status == query.status)
+    if query.start:
+        found.append(LlmLog.created_at >= query.start)
+    if query.end:
+        found.append(LlmLog.created_at < query.end)
+    if query.min_cost_pico is not None:
+        found.append(LlmLog.cost_pico_usd >= query.min_cost_pico)
+    if query.max_cost_pico is not None:
+        found.append(LlmLog.cost_pico_usd <= query.max_cost_pico)
+    return found
+
+
+def _after(cursor: Cursor) -> ColumnElement[bool]:
+    column = SORT_COLUMNS[cursor.sort_by]
+    value: Any = cursor.value
+    if cursor.sort_by == "timestamp":
+        value = datetime.fromisoformat(value)
+    if cursor.descending:
+        return or_(column < value, and_(column == value, LlmLog.id < cursor.row_id))
+    return or_(column > value, and_(column == value, LlmLog.id > cursor.row_id))
+
+
+def cursor_after(row: LlmLog, query: LogQuery) -> Cursor:
+    value: Any = getattr(row, SORT_COLUMNS[query.sort_by].key)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return Cursor(query.sort_by, query.descending, value, row.id)
+
+
+def _ordered(statement: Select[Any], query: LogQuery) -> Select[Any]:
+    column = SORT_COLUMNS[query.sort_by]
+    if query.descending:
+        return statement.order_by(column.desc(), LlmLog.id.desc())
+    return statement.order_by(column.asc(), LlmLog.id.asc())
+
+
+async def list_page(
+    session: AsyncSession,
+    query: LogQuery,
+    scope: Scope,
+    *,
+    offset: int,
+    limit: int,
+    cursor: Cursor | None,
+) -> tuple[list[LlmLog], bool]:
+    """One page and whether more follow."""
+    statement = select(LlmLog).where(*conditions(query, scope))
+    statement = statement.offset(offset) if cursor is None else statement.where(_after(cursor))
+    rows = list((await session.scalars(_ordered(statement, query).limit(limit + 1))).all())
+    return rows[:limit], len(rows) > limit
+
+
+@dataclass(frozen=True)
+class Summary:
+    requests: int
+    cost_pico: int
+    tokens: int
+    average_latency_ms: float
+
+
+async def summarize(session: AsyncSession, query: LogQuery, scope: Scope) -> Summary:
+    statement = select(
+        func.count(),
+        func.coalesce(func.sum(LlmLog.cost_pico_usd), 0),
+        func.coalesce(func.sum(LlmLog.total_tokens), 0),
+        func.coalesce(func.sum(LlmLog.latency_ms), 0),
+    ).where(*conditions(query, scope))
+    count, cost, tokens, latency = (await session.execute(statement)).one()
+    return Summary(int(count), int(cost), int(tokens), int(latency) / count if count else 0.0)
+
+
+async def get_log(session: AsyncSession, log_id: str, scope: Scope) -> LlmLog | None:
+    statement = select(LlmLog).where(LlmLog.id == log_id, *scope_conditions(scope))
+    return await session.scalar(statement)
+
+
+async def stream_rows(
+    session: AsyncSession, query: LogQuery, scope: Scope, *, batch: int = 2000
+) -> AsyncIterator[Sequence[Any]]:
+    """Every matching row (export columns, oldest first), in batches, via a server-side cursor."""
+    statement = (
+        select(*EXPORT_COLUMNS)
+        .where(*conditions(query, scope))
+        .order_by(LlmLog.created_at, LlmLog.id)
+        .execution_options(yield_per=batch)
+    )
+    result = await session.stream(statement)
+    async for partition in result.partitions(batch):
+        yield partition
+
+
+async def delete_logs(session: AsyncSession, query: LogQuery, scope: Scope) -> int:
+    statement = delete(LlmLog).where(*conditions(query, scope))
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)
+
+
+async def delete_before(session: AsyncSession, cutoff: datetime, *, batch: int = 10_000) -> int:
+    """Delete up to `batch` records older than `cutoff` (the retention job loops on this)."""
+    oldest = select(LlmLog.id).where(LlmLog.created_at < cutoff).limit(batch)
+    result = await session.execute(delete(LlmLog).where(LlmLog.id.in_(oldest)))
+    return int(result.rowcount or 0)
