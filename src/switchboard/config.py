@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+BUILTIN_RULES = ("card", "api_key", "email", "phone")
 DEFAULT_GRPC_ADDR = "127.0.0.1:50051"
 DEFAULT_HTTP_PORT = 8080
 DEFAULT_ENVOY_ADMIN_PORT = 9901
@@ -31,6 +33,10 @@ class Config:
     master_key: str | None = None
     admin_key: str | None = None
     environment: str = "development"
+    # Redaction rules applied to stored bodies (see logs.redaction); () stores them as sent.
+    redaction_rules: tuple[str, ...] = BUILTIN_RULES
+    redaction_custom: tuple[tuple[str, str], ...] = ()
+    log_retention_days: int = 90
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -51,6 +57,9 @@ class Config:
             master_key=env.get("SWITCHBOARD_MASTER_KEY") or None,
             admin_key=env.get("SWITCHBOARD_ADMIN_KEY") or None,
             environment=env.get("SWITCHBOARD_ENVIRONMENT", "development"),
+            redaction_rules=_redaction_rules(env.get("SWITCHBOARD_REDACTION")),
+            redaction_custom=_custom_patterns(env.get("SWITCHBOARD_REDACTION_CUSTOM")),
+            log_retention_days=_positive(env, "SWITCHBOARD_LOG_RETENTION_DAYS", 90),
         )
 
     @property
@@ -70,6 +79,46 @@ _PASSWORD_IN_URL = re.compile(
 def mask_url_password(url: str) -> str:
     """Replace the password of a URL such as postgresql://user:secret@host/db with ***."""
     return _PASSWORD_IN_URL.sub(r"\g<head>***\g<tail>", url)
+
+
+def _redaction_rules(raw: str | None) -> tuple[str, ...]:
+    """Comma-separated rule names; "none" turns redaction off; unset = all built-ins."""
+    if raw is None or not raw.strip():
+        return Config.redaction_rules
+    if raw.strip().lower() == "none":
+        return ()
+    names = tuple(name.strip() for name in raw.split(",") if name.strip())
+    unknown = sorted(set(names) - set(BUILTIN_RULES))
+    if unknown:
+        raise ConfigError(
+            f"SWITCHBOARD_REDACTION: unknown rule(s) {', '.join(unknown)}; "
+            f"known: {', '.join(BUILTIN_RULES)} or none"
+        )
+    return names
+
+
+def _custom_patterns(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """A JSON object of rule name -> regular expression."""
+    if not raw:
+        return ()
+    try:
+        parsed = json.loads(raw)
+        pairs = tuple((str(k), str(v)) for k, v in parsed.items())
+        for _, pattern in pairs:
+            re.compile(pattern)
+    except (ValueError, AttributeError, re.error) as exc:
+        message = f"SWITCHBOARD_REDACTION_CUSTOM must be a JSON object of regexes: {exc}"
+        raise ConfigError(message) from None
+    return pairs
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

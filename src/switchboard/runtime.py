@@ -33,6 +33,7 @@ from switchboard.limits.counters import (
     RedisCounters,
 )
 from switchboard.limits.ratelimit import RateLimiter
+from switchboard.logs.redaction import Redactor
 from switchboard.logs.writer import LogWriter, Spool
 from switchboard.metrics import Metrics
 from switchboard.providers.base import Provider
@@ -90,7 +91,11 @@ class Runtime:
             vault=vault,
             clients=clients,
             directory=DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS),
-            log_writer=LogWriter(engine, Spool(config.var_dir / "spool" / "llm_logs.jsonl")),
+            log_writer=LogWriter(
+                engine,
+                Spool(config.var_dir / "spool" / "llm_logs.jsonl"),
+                redactor=_redactor(config),
+            ),
             gate=Gate(Authenticator(_principal_loader(sessions)), limiter),
             admission=Admission(limiter, BudgetGuard(counters, _spend_reader(sessions))),
             counters=counters,
@@ -144,6 +149,11 @@ class Runtime:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+
+
+def _redactor(config: Config) -> Redactor:
+    """Also with no rules: records are then marked completed with no rules applied."""
+    return Redactor.build(config.redaction_rules, dict(config.redaction_custom))
 
 
 def _redis_client(url: str | None) -> Redis | None:

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard.db.schema import LlmLog
+from switchboard.logs.redaction import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,9 @@ class LogWriter:
         batch_size: int = 500,
         flush_interval: float = 0.2,
         max_queue: int = 100_000,
+        redactor: Redactor | None = None,
     ) -> None:
+        self._redactor = redactor
         self._engine = engine
         self._spool = spool
         self._batch_size = batch_size
@@ -147,6 +150,8 @@ class LogWriter:
         return batch
 
     async def _flush(self, batch: list[Record]) -> None:
+        if batch and self._redactor is not None:
+            await asyncio.to_thread(self._redact, batch)
         if not await self._replay_spool():
             await self._to_spool(batch)
             return
@@ -161,6 +166,11 @@ class LogWriter:
             await self._to_spool(batch)
             return
         self.written += len(batch)
+
+    def _redact(self, batch: list[Record]) -> None:
+        assert self._redactor is not None
+        for record in batch:
+            self._redactor.record(record)
 
     async def _to_spool(self, batch: list[Record]) -> None:
         if batch:

@@ -9,8 +9,9 @@ import json
 
 import grpc
 import pytest
-from fakes.calls import error_of
+from fakes.calls import chat, error_of
 from fakes.log_rows import insert_rows, log_row
+from fakes.seed import logged
 
 from switchboard.v1 import keys_pb2, keys_pb2_grpc, logs_pb2, logs_pb2_grpc
 
@@ -216,3 +217,17 @@ async def test_delete_needs_a_filter_and_returns_the_count(running, seeded, make
         keys_pb2.ListAuditEventsRequest(action="logs.delete")
     )
     assert events.data[0].details["deleted"] == 4
+
+
+async def test_stored_bodies_are_redacted_before_they_reach_the_database(running) -> None:
+    secret = "jane@example.com paid with 4111 1111 1111 1111"
+    await chat(running.channel, messages=[{"role": "user", "content": secret}])
+    [row] = await logged(running, 1)
+    stored = json.dumps([row.request_body, row.response_body])
+    assert "jane@example.com" not in stored
+    assert "4111" not in stored
+    assert row.redaction_status == "completed"
+    assert row.redaction_rules == ["card", "email"]
+    detail = await logs(running.channel).GetLog(logs_pb2.GetLogRequest(id=row.id))
+    assert detail.request["messages"][0]["content"] == "[REDACTED_EMAIL] paid with [REDACTED_CARD]"
+    assert list(detail.security.redaction_rules) == ["card", "email"]
