@@ -1,4 +1,5 @@
-"""Log rows written straight into a test database (the writer's own shape)."""
+"""Log rows written into a test database as the log writer writes them (every key present:
+an executemany takes its columns from the first row)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
-
-from switchboard.db.schema import LlmLog
+from switchboard.logs.writer import insert_records
 
 BASE_TIME = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -30,6 +29,9 @@ def log_row(index: int, **overrides: Any) -> dict[str, Any]:
         "status": "success",
         "http_status": 200,
         "finish_reason": "stop",
+        "error_type": None,
+        "error_code": None,
+        "error_message": None,
         "prompt_tokens": 10 + index,
         "completion_tokens": 5,
         "total_tokens": 15 + index,
@@ -53,6 +55,6 @@ def log_row(index: int, **overrides: Any) -> dict[str, Any]:
     return row
 
 
-async def insert_rows(sessions, rows: list[dict[str, Any]]) -> None:
-    async with sessions.begin() as session:
-        await session.execute(insert(LlmLog), rows)
+async def insert_rows(running, rows: list[dict[str, Any]]) -> None:
+    """As the log writer does: rows and their rollups."""
+    await insert_records(running.runtime.engine, rows)

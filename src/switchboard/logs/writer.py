@@ -25,8 +25,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
 from switchboard.logs.redaction import Redactor
+from switchboard.logs.rollups import aggregate
 
 log = logging.getLogger(__name__)
 
@@ -192,9 +194,34 @@ class LogWriter:
         return True
 
     async def _insert(self, records: list[Record]) -> None:
-        dialect = self._engine.dialect.name
-        statement = _DIALECT_INSERT.get(dialect, insert)(LlmLog.__table__)
-        statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
-        async with self._engine.begin() as connection:
-            for start in range(0, len(records), self._batch_size):
-                await connection.execute(statement, records[start : start + self._batch_size])
+        await insert_records(self._engine, records, self._batch_size)
+
+
+async def insert_records(engine: AsyncEngine, records: list[Record], batch_size: int = 500) -> None:
+    """Insert the records not yet present and add exactly those to the rollups, in one
+    transaction (idempotent on request_id)."""
+    dialect = engine.dialect.name
+    statement = _DIALECT_INSERT.get(dialect, insert)(LlmLog.__table__)
+    statement = statement.on_conflict_do_nothing(index_elements=["request_id"]).returning(
+        LlmLog.request_id
+    )
+    async with engine.begin() as connection:
+        for chunk in _chunks(records, batch_size):
+            result = await connection.execute(statement, chunk)
+            inserted = set(result.scalars().all())
+            await rollups.add(
+                connection, aggregate(r for r in chunk if r["request_id"] in inserted)
+            )
+
+
+def _chunks(records: list[Record], size: int) -> list[list[Record]]:
+    """Batches of records with the same keys (an executemany takes its columns from the first
+    record, so a key only some records have would be dropped silently)."""
+    by_keys: dict[frozenset[str], list[Record]] = {}
+    for record in records:
+        by_keys.setdefault(frozenset(record), []).append(record)
+    return [
+        group[start : start + size]
+        for group in by_keys.values()
+        for start in range(0, len(group), size)
+    ]

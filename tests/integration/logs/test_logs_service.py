@@ -37,7 +37,7 @@ def rows() -> list[dict]:
 @pytest.fixture
 async def seeded(running):
     made = rows()
-    await insert_rows(running.runtime.sessions, made)
+    await insert_rows(running, made)
     return made
 
 
@@ -172,7 +172,7 @@ async def export(channel, **fields) -> tuple[bytes, dict[str, str]]:
 
 async def test_csv_export_quotes_commas_quotes_and_newlines(running) -> None:
     tricky = 'a, "quoted"\nfeature'
-    await insert_rows(running.runtime.sessions, [log_row(0, feature_name=tricky), log_row(1)])
+    await insert_rows(running, [log_row(0, feature_name=tricky), log_row(1)])
     body, headers = await export(running.channel, format="csv")
     assert headers["content-disposition"].startswith('attachment; filename="llm-logs-')
     assert headers["content-disposition"].endswith('.csv"')

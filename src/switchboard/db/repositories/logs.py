@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
 from switchboard.logs.query import Cursor, LogQuery, Scope
+from switchboard.logs.rollups import aggregate
 
 SORT_COLUMNS = {
     "timestamp": LlmLog.created_at,
@@ -148,9 +150,29 @@ async def stream_rows(
         yield partition
 
 
+ROLLUP_COLUMNS = (
+    LlmLog.created_at,
+    LlmLog.status,
+    LlmLog.organization_id,
+    LlmLog.user_id,
+    LlmLog.provider,
+    LlmLog.model,
+    LlmLog.feature_name,
+    LlmLog.prompt_tokens,
+    LlmLog.completion_tokens,
+    LlmLog.total_tokens,
+    LlmLog.cost_pico_usd,
+    LlmLog.latency_ms,
+)
+
+
 async def delete_logs(session: AsyncSession, query: LogQuery, scope: Scope) -> int:
-    statement = delete(LlmLog).where(*conditions(query, scope))
-    result = await session.execute(statement)
+    """Delete the matching records and take them out of the rollups (one transaction), so
+    analytics keep equalling the rows that remain."""
+    where = conditions(query, scope)
+    gone = (await session.execute(select(*ROLLUP_COLUMNS).where(*where))).mappings().all()
+    await rollups.add(await session.connection(), aggregate(gone, sign=-1))
+    result = await session.execute(delete(LlmLog).where(*where))
     return int(result.rowcount or 0)
 
 

@@ -1,0 +1,39 @@
+"""Writing and reading usage_rollups (upserts that add, grouped reads)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from switchboard.db.schema import UsageRollup
+from switchboard.logs.rollups import DIMENSIONS, SUMS, RollupKey, Totals, rows
+
+_DIALECT_INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+UNIQUE = ("granularity", "bucket_start", *DIMENSIONS)
+
+
+def upsert_statement(dialect: str) -> Any:
+    table = UsageRollup.__table__
+    statement = _DIALECT_INSERT.get(dialect, insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(UNIQUE),
+        set_={name: table.c[name] + statement.excluded[name] for name in SUMS},
+    )
+
+
+async def add(connection: AsyncConnection, sums: Mapping[RollupKey, Totals]) -> None:
+    """Add (or, with negative totals, subtract) the sums to their buckets."""
+    params = rows(sums)
+    if not params:
+        return
+    for param in params:
+        param["id"] = str(uuid.uuid4())
+    # Sorted, so concurrent writers lock buckets in one order (no deadlocks on Postgres).
+    params.sort(key=lambda p: tuple(str(p[k]) for k in UNIQUE))
+    await connection.execute(upsert_statement(connection.dialect.name), params)

@@ -1,0 +1,72 @@
+"""Hourly and daily usage sums, maintained as log records are written (and un-written).
+
+`aggregate` is pure: records in, {bucket key: totals} out. The writer adds the sums of the
+records it actually inserted, in the same transaction, so rollups and raw rows never disagree
+and a replayed spool cannot count a record twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+DIMENSIONS = ("organization_id", "user_id", "provider", "model", "feature_name")
+SUMS = (
+    "requests",
+    "successful_requests",
+    "failed_requests",
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "cost_pico_usd",
+    "latency_ms_sum",
+)
+
+
+def bucket(moment: datetime, granularity: str) -> datetime:
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    return hour if granularity == "hour" else hour.replace(hour=0)
+
+
+@dataclass
+class Totals:
+    values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMS, 0))
+
+    def add(self, record: Mapping[str, Any], sign: int) -> None:
+        success = record["status"] == "success"
+        self.values["requests"] += sign
+        self.values["successful_requests"] += sign if success else 0
+        self.values["failed_requests"] += 0 if success else sign
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens", "cost_pico_usd"):
+            self.values[name] += sign * int(record.get(name) or 0)
+        self.values["latency_ms_sum"] += sign * int(record.get("latency_ms") or 0)
+
+
+RollupKey = tuple[str, datetime, str, str, str, str, str]
+
+
+def aggregate(records: Iterable[Mapping[str, Any]], sign: int = 1) -> dict[RollupKey, Totals]:
+    sums: dict[RollupKey, Totals] = {}
+    for record in records:
+        dims = tuple(str(record.get(d) or "") for d in DIMENSIONS)
+        for granularity in ("hour", "day"):
+            key = (granularity, bucket(record["created_at"], granularity), *dims)
+            sums.setdefault(key, Totals()).add(record, sign)  # type: ignore[arg-type]
+    return sums
+
+
+def rows(sums: Mapping[RollupKey, Totals]) -> list[dict[str, Any]]:
+    """The upsert parameters, one dict per bucket."""
+    made = []
+    for (granularity, start, *dims), totals in sums.items():
+        made.append(
+            {
+                "granularity": granularity,
+                "bucket_start": start,
+                **dict(zip(DIMENSIONS, dims, strict=True)),
+                **totals.values,
+            }
+        )
+    return made
