@@ -10,6 +10,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from switchboard.api.analytics import AnalyticsServicer
 from switchboard.api.chat import ChatServicer
 from switchboard.api.health import HealthServicer
 from switchboard.api.interceptor import GatewayInterceptor
@@ -58,18 +59,12 @@ SERVER_OPTIONS = (
 
 PENDING_WORK = (
     PendingWork(
-        analytics_pb2_grpc.AnalyticsServiceServicer,
-        analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"],
-        "issue #6 (logs and analytics)",
-    ),
-    PendingWork(
         settings_pb2_grpc.SettingsServiceServicer,
         settings_pb2.DESCRIPTOR.services_by_name["SettingsService"],
         "issue #5 (settings)",
     ),
 )
 _ADDERS = {
-    "AnalyticsService": analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server,
     "SettingsService": settings_pb2_grpc.add_SettingsServiceServicer_to_server,
 }
 
@@ -105,6 +100,9 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
     )
     logs_pb2_grpc.add_LogsServiceServicer_to_server(
         LogsServicer(runtime.sessions, runtime.counters), server
+    )
+    analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server(
+        AnalyticsServicer(runtime.sessions), server
     )
     for work in PENDING_WORK:
         _ADDERS[work.service.name](pending_servicer(work), server)
