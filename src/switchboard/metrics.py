@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 from switchboard.errors import Forbidden, RateLimited, SwitchboardError, Unauthorized
 
@@ -61,6 +62,72 @@ class Metrics:
             ["code"],
             registry=self.registry,
         )
+
+        self.llm_requests = Counter(
+            "switchboard_llm_requests",
+            "Model calls by provider, model, outcome and error code ('' on success).",
+            ["provider", "model", "status", "code"],
+            registry=self.registry,
+        )
+        self.llm_tokens = Counter(
+            "switchboard_llm_tokens",
+            "Tokens by provider, model and kind (prompt, completion).",
+            ["provider", "model", "kind"],
+            registry=self.registry,
+        )
+        self.llm_cost = Counter(
+            "switchboard_llm_cost_usd",
+            "Estimated cost in USD by provider and model (the exact figure is in llm_logs).",
+            ["provider", "model"],
+            registry=self.registry,
+        )
+        self.upstream_latency = Histogram(
+            "switchboard_llm_upstream_latency_seconds",
+            "Time spent waiting for providers, per request.",
+            ["provider"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.gateway_overhead = Histogram(
+            "switchboard_gateway_overhead_seconds",
+            "Request latency minus the time spent waiting for providers.",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def watch_log_writer(
+        self, queue_depth: Callable[[], float], spool_bytes: Callable[[], float]
+    ) -> None:
+        """Gauges read at scrape time."""
+        depth = Gauge(
+            "switchboard_log_queue_depth",
+            "Log records waiting for the background writer.",
+            registry=self.registry,
+        )
+        depth.set_function(queue_depth)
+        spool = Gauge(
+            "switchboard_log_spool_bytes",
+            "Size of the spool of log records waiting for the database.",
+            registry=self.registry,
+        )
+        spool.set_function(spool_bytes)
+
+    def observe_call(self, record: Mapping[str, Any]) -> None:
+        """One finished model call, from its log record."""
+        provider, model = record["provider"] or "none", record["model"] or "none"
+        self.llm_requests.labels(
+            provider=provider, model=model, status=record["status"], code=record["error_code"] or ""
+        ).inc()
+        self.llm_tokens.labels(provider=provider, model=model, kind="prompt").inc(
+            record["prompt_tokens"]
+        )
+        self.llm_tokens.labels(provider=provider, model=model, kind="completion").inc(
+            record["completion_tokens"]
+        )
+        self.llm_cost.labels(provider=provider, model=model).inc(record["cost_pico_usd"] / 10**12)
+        upstream = record["upstream_latency_ms"] / 1000
+        self.upstream_latency.labels(provider=provider).observe(upstream)
+        self.gateway_overhead.observe(max(0.0, record["latency_ms"] / 1000 - upstream))
 
     def count_refusal(self, err: SwitchboardError) -> None:
         if isinstance(err, Unauthorized | Forbidden):

@@ -7,7 +7,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +23,7 @@ from switchboard.chat.directory import Directory, DirectoryHolder, load_director
 from switchboard.config import Config
 from switchboard.db.engine import create_engine_from_url, ping, session_factory
 from switchboard.db.repositories.api_keys import load_principal, record_last_used
+from switchboard.db.repositories.logs import delete_before
 from switchboard.db.repositories.spend import spent_since
 from switchboard.health import HealthChecker, Probe
 from switchboard.limits.admission import Admission
@@ -44,6 +46,7 @@ from switchboard.security.secrets import Vault, load_master_keys
 
 DIRECTORY_REFRESH_SECONDS = 5.0
 LAST_USED_FLUSH_SECONDS = 30.0
+RETENTION_INTERVAL_SECONDS = 3600.0
 REDIS_TIMEOUT_SECONDS = 0.25
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ class Runtime:
     admission: Admission
     counters: CounterStore
     _usage_flusher: asyncio.Task[None] | None = None
+    _retention: asyncio.Task[None] | None = None
 
     @classmethod
     def build(cls, config: Config) -> Runtime:
@@ -104,12 +108,18 @@ class Runtime:
     async def start(self) -> None:
         await self.directory.start()
         self.log_writer.start()
+        self.metrics.watch_log_writer(
+            lambda: self.log_writer.queue_depth, self.log_writer.spool_bytes
+        )
         self._usage_flusher = asyncio.create_task(self._flush_usage_every(LAST_USED_FLUSH_SECONDS))
+        self._retention = asyncio.create_task(self._purge_every(RETENTION_INTERVAL_SECONDS))
 
     def chat_core(self) -> ChatCore:
-        return ChatCore(
-            lambda: self.directory.current, self.log_writer.submit, admission=self.admission
-        )
+        return ChatCore(lambda: self.directory.current, self._record_call, admission=self.admission)
+
+    def _record_call(self, record: dict[str, Any]) -> None:
+        self.metrics.observe_call(record)
+        self.log_writer.submit(record)
 
     async def flush_last_used(self) -> None:
         """Write every key's last_used_at collected since the last flush (one statement)."""
@@ -135,11 +145,34 @@ class Runtime:
 
         return HealthChecker(database, _redis_probe(self.redis), self.providers)
 
+    async def purge_expired_logs(self) -> int:
+        """Delete log records older than the retention period (rollups keep their sums)."""
+        cutoff = datetime.now(UTC) - timedelta(days=self.config.log_retention_days)
+        purged = 0
+        while True:
+            async with self.sessions.begin() as session:
+                deleted = await delete_before(session, cutoff)
+            purged += deleted
+            if deleted == 0:
+                break
+        if purged:
+            log.info("retention: deleted %d log records older than %s", purged, cutoff.date())
+        return purged
+
+    async def _purge_every(self, seconds: float) -> None:
+        while True:
+            try:
+                await self.purge_expired_logs()
+            except SQLAlchemyError:
+                log.warning("retention job failed; will retry", exc_info=True)
+            await asyncio.sleep(seconds)
+
     async def close(self) -> None:
-        if self._usage_flusher is not None:
-            self._usage_flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._usage_flusher
+        for task in (self._usage_flusher, self._retention):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         with contextlib.suppress(SQLAlchemyError):
             await self.flush_last_used()
         await self.log_writer.stop()

@@ -122,6 +122,9 @@ class LogWriter:
     def queue_depth(self) -> int:
         return self._queue.qsize() + len(self._overflow)
 
+    def spool_bytes(self) -> int:
+        return self._spool.size()
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 

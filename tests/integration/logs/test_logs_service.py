@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
 from fakes.calls import chat, error_of
 from fakes.log_rows import insert_rows, log_row
 from fakes.seed import logged
+from prometheus_client import generate_latest
 
 from switchboard.v1 import keys_pb2, keys_pb2_grpc, logs_pb2, logs_pb2_grpc
 
@@ -231,3 +233,27 @@ async def test_stored_bodies_are_redacted_before_they_reach_the_database(running
     detail = await logs(running.channel).GetLog(logs_pb2.GetLogRequest(id=row.id))
     assert detail.request["messages"][0]["content"] == "[REDACTED_EMAIL] paid with [REDACTED_CARD]"
     assert list(detail.security.redaction_rules) == ["card", "email"]
+
+
+async def test_retention_deletes_only_records_past_the_period(running) -> None:
+    now = datetime.now(UTC)
+    old = [log_row(i, created_at=now - timedelta(days=91, minutes=i)) for i in range(3)]
+    fresh = [log_row(10, created_at=now - timedelta(days=89))]
+    await insert_rows(running, old + fresh)
+    assert running.runtime.config.log_retention_days == 90
+    assert await running.runtime.purge_expired_logs() == 3
+    left = await logs(running.channel).ListLogs(logs_pb2.ListLogsRequest())
+    assert [e.id for e in left.data] == [fresh[0]["id"]]
+
+
+async def test_call_metrics_are_exported(running) -> None:
+    await chat(running.channel)
+    text = generate_latest(running.runtime.metrics.registry).decode()
+    assert (
+        'switchboard_llm_requests_total{code="",model="echo/echo-1",provider="echo",status="success"} 1.0'
+        in text
+    )
+    assert "switchboard_gateway_overhead_seconds_count 1.0" in text
+    assert 'switchboard_llm_tokens_total{kind="prompt"' in text
+    assert "switchboard_log_queue_depth" in text
+    assert "switchboard_log_spool_bytes 0.0" in text
