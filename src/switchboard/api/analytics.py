@@ -160,7 +160,9 @@ class AnalyticsServicer(analytics_pb2_grpc.AnalyticsServiceServicer):
         if not 1 <= days <= 366:
             raise InvalidRequest("days must be between 1 and 366", param="days")
         scope = _scope()
-        end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        # Whole UTC days, today included: served from the daily rollups.
+        end = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        end += timedelta(days=1)
         start = end - timedelta(days=days)
         equals = {"organization_id": request.organization_id} if request.organization_id else {}
         window = repo.Window(start, end, equals, scope)
