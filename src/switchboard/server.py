@@ -99,7 +99,8 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
         KeysServicer(runtime.sessions, runtime.gate.authenticator), server
     )
     logs_pb2_grpc.add_LogsServiceServicer_to_server(
-        LogsServicer(runtime.sessions, runtime.counters), server
+        LogsServicer(runtime.sessions, runtime.counters, runtime.config.log_retention_days),
+        server,
     )
     analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server(
         AnalyticsServicer(runtime.sessions), server

@@ -14,6 +14,7 @@ from switchboard.context import current_principal
 from switchboard.db.repositories import analytics as repo
 from switchboard.errors import InvalidRequest
 from switchboard.logs.query import Scope, parse_moment, scope_of
+from switchboard.logs.rollups import SUMS
 from switchboard.money import pico_to_usd
 from switchboard.v1 import analytics_pb2, analytics_pb2_grpc
 
@@ -61,6 +62,19 @@ def _group(key: str, sums: dict[str, int]) -> analytics_pb2.UsageGroup:
     )
 
 
+def roll_up(
+    groups: list[tuple[tuple[str, ...], dict[str, int]]],
+    coarser: Callable[[tuple[str, ...]], tuple[str, ...]],
+) -> list[tuple[tuple[str, ...], dict[str, int]]]:
+    """Finer groups summed into coarser ones (exact ints), most requests first."""
+    merged: dict[tuple[str, ...], dict[str, int]] = {}
+    for key, sums in groups:
+        target = merged.setdefault(coarser(key), dict.fromkeys(SUMS, 0))
+        for name, value in sums.items():
+            target[name] += value
+    return sorted(merged.items(), key=lambda item: (-item[1]["requests"], item[0]))
+
+
 def merge_buckets(
     buckets: list[tuple[datetime, dict[str, int]]], label: Callable[[datetime], str]
 ) -> list[tuple[str, dict[str, int]]]:
@@ -99,13 +113,14 @@ class AnalyticsServicer(analytics_pb2_grpc.AnalyticsServiceServicer):
     ) -> analytics_pb2.GetUsageResponse:
         window = _window_of(request, _scope())
         async with self._sessions() as session:
-            sums = await repo.totals(session, window)
-            providers = await repo.grouped(session, window, ["provider"])
-            models = await repo.grouped(session, window, ["provider", "model"])
-            features = await repo.grouped(session, window, ["feature_name"])
+            finest = await repo.grouped(session, window, ["provider", "model", "feature_name"])
             buckets = (
                 await repo.by_bucket(session, window) if request.group_by in TIME_GROUPS else []
             )
+        sums = roll_up(finest, lambda key: ())[0][1] if finest else dict.fromkeys(SUMS, 0)
+        providers = roll_up(finest, lambda key: key[:1])
+        models = roll_up(finest, lambda key: key[:2])
+        features = roll_up(finest, lambda key: key[2:])
         response = analytics_pb2.GetUsageResponse(
             period=analytics_pb2.Period(start=window.start.isoformat(), end=window.end.isoformat()),
             totals=usage_totals(sums),

@@ -28,6 +28,7 @@ from switchboard.logs.query import (
     parse_query,
     scope_of,
 )
+from switchboard.logs.summary import summarize
 from switchboard.money import pico_to_usd
 from switchboard.v1 import logs_pb2, logs_pb2_grpc
 
@@ -43,9 +44,15 @@ def caller() -> Principal:
 
 
 class LogsServicer(logs_pb2_grpc.LogsServiceServicer):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], counters: CounterStore) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        counters: CounterStore,
+        retention_days: int,
+    ) -> None:
         self._sessions = sessions
         self._counters = counters
+        self._retention_days = retention_days
 
     async def ListLogs(
         self, request: logs_pb2.ListLogsRequest, context: grpc.aio.ServicerContext
@@ -59,7 +66,7 @@ class LogsServicer(logs_pb2_grpc.LogsServiceServicer):
             rows, more = await repo.list_page(
                 session, query, scope, offset=page.offset, limit=page.limit, cursor=cursor
             )
-            summary = await repo.summarize(session, query, scope)
+            summary = await summarize(session, query, scope, self._retention_days)
         return logs_pb2.ListLogsResponse(
             data=[render.entry(r) for r in rows],
             pagination=pagination(

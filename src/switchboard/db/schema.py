@@ -295,6 +295,10 @@ class LlmLog(Base):
         Index("ix_llm_logs_org_created", "organization_id", "created_at"),
         Index("ix_llm_logs_user_created", "user_id", "created_at"),
         Index("ix_llm_logs_key_created", "api_key_id", "created_at"),
+        # The other sort orders of ListLogs (newest-first uses created_at).
+        Index("ix_llm_logs_cost", "cost_pico_usd"),
+        Index("ix_llm_logs_latency", "latency_ms"),
+        Index("ix_llm_logs_tokens", "total_tokens"),
         Index("ix_llm_logs_provider_model_created", "provider", "model", "created_at"),
         Index("ix_llm_logs_feature_created", "feature_name", "created_at"),
         Index("ix_llm_logs_status_created", "status", "created_at"),
@@ -352,6 +356,8 @@ class UsageRollup(Base):
             "feature_name",
             name="uq_usage_rollups_bucket",
         ),
+        # Analytics read one user's rows, or the rows summing all users (user_id '').
+        Index("ix_usage_rollups_user_bucket", "user_id", "granularity", "bucket_start"),
         one_of("granularity", ROLLUP_GRANULARITIES, "granularity"),
     )
     id: Mapped[str] = id_column()

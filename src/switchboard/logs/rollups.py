@@ -13,6 +13,9 @@ from datetime import datetime
 from typing import Any
 
 DIMENSIONS = ("organization_id", "user_id", "provider", "model", "feature_name")
+# The user_id of rows summing every user (a request without a user has user_id "" too: it is
+# counted once, here).
+ALL_USERS = ""
 SUMS = (
     "requests",
     "successful_requests",
@@ -48,12 +51,16 @@ RollupKey = tuple[str, datetime, str, str, str, str, str]
 
 
 def aggregate(records: Iterable[Mapping[str, Any]], sign: int = 1) -> dict[RollupKey, Totals]:
+    """Each record counts in its hour and its day, once under its user and once under
+    ALL_USERS, so organization-wide analytics never read per-user rows."""
     sums: dict[RollupKey, Totals] = {}
     for record in records:
-        dims = tuple(str(record.get(d) or "") for d in DIMENSIONS)
+        organization, user, *rest = (str(record.get(d) or "") for d in DIMENSIONS)
         for granularity in ("hour", "day"):
-            key = (granularity, bucket(record["created_at"], granularity), *dims)
-            sums.setdefault(key, Totals()).add(record, sign)  # type: ignore[arg-type]
+            start = bucket(record["created_at"], granularity)
+            for who in {user, ALL_USERS}:
+                key = (granularity, start, organization, who, *rest)
+                sums.setdefault(key, Totals()).add(record, sign)  # type: ignore[arg-type]
     return sums
 
 

@@ -10,7 +10,7 @@ from switchboard.db.engine import sync_url
 from switchboard.db.migrate import current_revision, downgrade, upgrade
 from switchboard.db.schema import Base
 
-HEAD = "0002"
+HEAD = "0003"
 TABLES = {
     "organizations",
     "users",
@@ -99,6 +99,9 @@ def test_log_indexes_fit_the_filters(database_url: str) -> None:
         "ix_llm_logs_org_created": ["organization_id", "created_at"],
         "ix_llm_logs_user_created": ["user_id", "created_at"],
         "ix_llm_logs_key_created": ["api_key_id", "created_at"],
+        "ix_llm_logs_cost": ["cost_pico_usd"],
+        "ix_llm_logs_latency": ["latency_ms"],
+        "ix_llm_logs_tokens": ["total_tokens"],
         "ix_llm_logs_provider_model_created": ["provider", "model", "created_at"],
         "ix_llm_logs_feature_created": ["feature_name", "created_at"],
         "ix_llm_logs_status_created": ["status", "created_at"],

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import grpc
 import pytest
@@ -255,3 +256,20 @@ async def test_call_metrics_are_exported(running) -> None:
     assert 'switchboard_llm_tokens_total{kind="prompt"' in text
     assert "switchboard_log_queue_depth" in text
     assert "switchboard_log_spool_bytes 0.0" in text
+
+
+async def test_summary_is_exact_across_the_retention_edge(running) -> None:
+    """Old rows not purged yet are summed raw, the rest from rollups; both halves exact."""
+    now = datetime.now(UTC)
+    rows = [log_row(i, created_at=now - timedelta(days=91 - i)) for i in range(5)]
+    rows += [log_row(10 + i, created_at=now - timedelta(hours=i)) for i in range(3)]
+    await insert_rows(running, rows)
+    for fields, matching in (({}, rows), ({"provider": "acme", "user_id": "alice"}, rows)):
+        page = await logs(running.channel).ListLogs(logs_pb2.ListLogsRequest(**fields))
+        assert page.summary.total_requests == len(matching)
+        assert page.summary.total_tokens == sum(r["total_tokens"] for r in matching)
+        expected_cost = sum(r["cost_pico_usd"] for r in matching)
+        assert Decimal(page.summary.total_cost_usd) * 10**12 == expected_cost
+    await running.runtime.purge_expired_logs()
+    page = await logs(running.channel).ListLogs(logs_pb2.ListLogsRequest())
+    assert page.summary.total_requests == len(page.data) == 6

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.db.repositories.logs import scope_conditions
 from switchboard.db.schema import LlmLog, UsageRollup
 from switchboard.logs.query import Scope
-from switchboard.logs.rollups import SUMS
+from switchboard.logs.rollups import ALL_USERS, SUMS
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,17 @@ def _conditions(window: Window) -> list[ColumnElement[bool]]:
         UsageRollup.bucket_start >= window.start,
         UsageRollup.bucket_start < window.end,
     ]
-    found += [getattr(UsageRollup, name) == value for name, value in window.equals.items()]
+    equals = dict(window.equals)
     if not window.scope.everything:
-        found.append(UsageRollup.organization_id == (window.scope.organization_id or ""))
+        forced = {"organization_id": window.scope.organization_id or ""}
         if window.scope.user_id is not None:
-            found.append(UsageRollup.user_id == window.scope.user_id)
-    return found
+            forced["user_id"] = window.scope.user_id
+        if any(equals.get(name, value) != value for name, value in forced.items()):
+            return [false()]  # a filter outside the caller's scope matches nothing
+        equals.update(forced)
+    # Per-user rows only when asked for one user; otherwise the rows summing all users.
+    equals.setdefault("user_id", ALL_USERS)
+    return found + [getattr(UsageRollup, name) == value for name, value in equals.items()]
 
 
 def _sums() -> list[Any]:

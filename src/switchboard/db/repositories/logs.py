@@ -116,7 +116,19 @@ class Summary:
     requests: int
     cost_pico: int
     tokens: int
-    average_latency_ms: float
+    latency_ms_sum: int
+
+    def __add__(self, other: Summary) -> Summary:
+        return Summary(
+            self.requests + other.requests,
+            self.cost_pico + other.cost_pico,
+            self.tokens + other.tokens,
+            self.latency_ms_sum + other.latency_ms_sum,
+        )
+
+    @property
+    def average_latency_ms(self) -> float:
+        return self.latency_ms_sum / self.requests if self.requests else 0.0
 
 
 async def summarize(session: AsyncSession, query: LogQuery, scope: Scope) -> Summary:
@@ -127,7 +139,7 @@ async def summarize(session: AsyncSession, query: LogQuery, scope: Scope) -> Sum
         func.coalesce(func.sum(LlmLog.latency_ms), 0),
     ).where(*conditions(query, scope))
     count, cost, tokens, latency = (await session.execute(statement)).one()
-    return Summary(int(count), int(cost), int(tokens), int(latency) / count if count else 0.0)
+    return Summary(int(count), int(cost), int(tokens), int(latency))
 
 
 async def get_log(session: AsyncSession, log_id: str, scope: Scope) -> LlmLog | None:
