@@ -67,15 +67,16 @@ FROM generate_series(1, %(rows)s) AS g,
 """
 ROLLUP = """
 INSERT INTO usage_rollups (id, granularity, bucket_start, organization_id, user_id, provider,
-  model, feature_name, requests, successful_requests, failed_requests, prompt_tokens,
-  completion_tokens, total_tokens, cost_pico_usd, latency_ms_sum)
+  model, feature_name, status, environment, requests, successful_requests, failed_requests,
+  prompt_tokens, completion_tokens, total_tokens, cost_pico_usd, latency_ms_sum)
 SELECT gen_random_uuid()::text, %(granularity)s::text,
   date_trunc(%(granularity)s::text, created_at),
   coalesce(organization_id, ''), coalesce(user_id, ''), provider, model,
-  coalesce(feature_name, ''), count(*), count(*) FILTER (WHERE status = 'success'),
-  count(*) FILTER (WHERE status = 'error'), sum(prompt_tokens), sum(completion_tokens),
-  sum(total_tokens), sum(cost_pico_usd), sum(latency_ms)
-FROM llm_logs GROUP BY 3, 4, 5, 6, 7, 8
+  coalesce(feature_name, ''), status, environment, count(*),
+  count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'error'),
+  sum(prompt_tokens), sum(completion_tokens), sum(total_tokens), sum(cost_pico_usd),
+  sum(latency_ms)
+FROM llm_logs GROUP BY 3, 4, 5, 6, 7, 8, 9, 10
 """
 # The log writer also counts every record under user_id '' (all users): the same, once more.
 ROLLUP_ALL_USERS = ROLLUP.replace("coalesce(user_id, '')", "''")

@@ -354,6 +354,8 @@ class UsageRollup(Base):
             "provider",
             "model",
             "feature_name",
+            "status",
+            "environment",
             name="uq_usage_rollups_bucket",
         ),
         # Analytics read one user's rows, or the rows summing all users (user_id '').
@@ -368,6 +370,9 @@ class UsageRollup(Base):
     provider: Mapped[str] = mapped_column(String(100), default="")
     model: Mapped[str] = mapped_column(String(300), default="")
     feature_name: Mapped[str] = mapped_column(String(200), default="")
+    # "success" | "error": so the ListLogs summary can filter by status from rollups.
+    status: Mapped[str] = mapped_column(String(8), default="")
+    environment: Mapped[str] = mapped_column(String(32), default="")
     requests: Mapped[int] = mapped_column(BigInteger, default=0)
     successful_requests: Mapped[int] = mapped_column(BigInteger, default=0)
     failed_requests: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-DIMENSIONS = ("organization_id", "user_id", "provider", "model", "feature_name")
+DIMENSIONS = (
+    "organization_id",
+    "user_id",
+    "provider",
+    "model",
+    "feature_name",
+    "status",
+    "environment",
+)
 # The user_id of rows summing every user (a request without a user has user_id "" too: it is
 # counted once, here).
 ALL_USERS = ""
@@ -47,7 +55,7 @@ class Totals:
         self.values["latency_ms_sum"] += sign * int(record.get("latency_ms") or 0)
 
 
-RollupKey = tuple[str, datetime, str, str, str, str, str]
+RollupKey = tuple[str, datetime, str, str, str, str, str, str, str]
 
 
 def aggregate(records: Iterable[Mapping[str, Any]], sign: int = 1) -> dict[RollupKey, Totals]:

@@ -1,11 +1,11 @@
 """The ListLogs summary (totals over EVERY matching record) without scanning a million rows.
 
-When the filters are rollup dimensions (organization, user, provider, model, feature) and the
-date bounds fall on whole hours, the summary is read from the rollups for the period no
-retention purge can have touched (from the first whole day after now - retention), plus the
-raw rows before that (at most a day or so of them). Rollups are written in the same
-transaction as the rows and subtracted by deletes, so both halves are exact. Any other filter
-(status, cost range, route, environment) sums the raw rows.
+When the filters are rollup dimensions (organization, user, provider, model, feature, status,
+environment) and the date bounds fall on whole hours, the summary is read from the rollups for
+the period no retention purge can have touched (from the first whole day after now -
+retention), plus the raw rows before that (at most a day or so of them). Rollups are written
+in the same transaction as the rows and subtracted by deletes, so both halves are exact. Any
+other filter (cost range, route) sums the raw rows.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def _whole_hour(moment: datetime | None) -> bool:
 
 
 def from_rollups(query: LogQuery) -> bool:
-    plain = query.status is None and query.min_cost_pico is None and query.max_cost_pico is None
     return (
-        plain
+        query.min_cost_pico is None
+        and query.max_cost_pico is None
         and set(query.equals) <= set(DIMENSIONS)
         and _whole_hour(query.start)
         and _whole_hour(query.end)
@@ -55,7 +55,8 @@ async def summarize(
         early = dataclasses.replace(query, end=min(end, cutoff))
         total += await raw.summarize(session, early, scope)
     if end > cutoff:
-        window = analytics.Window(max(start or cutoff, cutoff), end, dict(query.equals), scope)
+        equals = {**query.equals, **({"status": query.status} if query.status else {})}
+        window = analytics.Window(max(start or cutoff, cutoff), end, equals, scope)
         sums = await analytics.totals(session, window)
         total += raw.Summary(
             sums["requests"], sums["cost_pico_usd"], sums["total_tokens"], sums["latency_ms_sum"]

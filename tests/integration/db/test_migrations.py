@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from fakes.log_rows import BASE_TIME, log_row
+from sqlalchemy import create_engine, inspect, text
 
 from switchboard.db.engine import sync_url
 from switchboard.db.migrate import current_revision, downgrade, upgrade
-from switchboard.db.schema import Base
+from switchboard.db.schema import Base, LlmLog
 
 HEAD = "0003"
 TABLES = {
@@ -106,3 +109,43 @@ def test_log_indexes_fit_the_filters(database_url: str) -> None:
         "ix_llm_logs_feature_created": ["feature_name", "created_at"],
         "ix_llm_logs_status_created": ["status", "created_at"],
     }
+
+
+def test_0003_rebuilds_rollups_from_the_log(database_url: str) -> None:
+    downgrade(database_url, "0002")
+    engine = create_engine(sync_url(database_url))
+    rows = [
+        log_row(0, created_at=BASE_TIME, user_id="u1", status="success"),
+        log_row(1, created_at=BASE_TIME + timedelta(minutes=5), user_id="u2", status="error"),
+        log_row(2, created_at=BASE_TIME + timedelta(hours=2), user_id="u1", status="success"),
+    ]
+    try:
+        with engine.begin() as connection:
+            connection.execute(LlmLog.__table__.insert(), rows)
+        upgrade(database_url)
+        with engine.connect() as connection:
+            found = connection.execute(
+                text(
+                    "SELECT granularity, user_id, status, sum(requests), sum(cost_pico_usd) "
+                    "FROM usage_rollups GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+                )
+            ).all()
+            hours = connection.execute(
+                text(
+                    "SELECT count(DISTINCT bucket_start) FROM usage_rollups "
+                    "WHERE granularity = 'hour'"
+                )
+            ).scalar()
+    finally:
+        engine.dispose()
+    cost = {i: rows[i]["cost_pico_usd"] for i in range(3)}
+    expected = []
+    for granularity in ("day", "hour"):
+        expected += [
+            (granularity, "", "error", 1, cost[1]),
+            (granularity, "", "success", 2, cost[0] + cost[2]),
+            (granularity, "u1", "success", 2, cost[0] + cost[2]),
+            (granularity, "u2", "error", 1, cost[1]),
+        ]
+    assert [tuple(r) for r in found] == expected
+    assert hours == 2
