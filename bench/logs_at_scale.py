@@ -209,7 +209,8 @@ def measure(target: str, key: str, pid: int, repeat: int) -> None:
                 rows += part.data.count(b"\n")
             seconds = time.perf_counter() - started
             print(
-                f"export {fmt:6}: {rows:,} lines in {seconds:.1f} s = {rows / seconds:,.0f} rows/s; "
+                f"export {fmt:6}: {rows:,} lines in {seconds:.1f} s = "
+                f"{rows / seconds:,.0f} rows/s; "
                 f"server RSS {before:.0f} MB before, peak {rss_mb(pid, 'VmHWM'):.0f} MB"
             )
 
