@@ -153,7 +153,7 @@ class Runtime:
             async with self.sessions.begin() as session:
                 deleted = await delete_before(session, cutoff)
             purged += deleted
-            if deleted == 0:
+            if deleted <= 0:
                 break
         if purged:
             log.info("retention: deleted %d log records older than %s", purged, cutoff.date())
