@@ -9,8 +9,11 @@ from dataclasses import dataclass
 import aiohttp
 import httpx
 
+from switchboard.providers.anthropic import AnthropicProvider
 from switchboard.providers.base import Provider
+from switchboard.providers.cohere import CohereProvider
 from switchboard.providers.echo import EchoProvider
+from switchboard.providers.google import GeminiProvider
 from switchboard.providers.openai import AzureOpenAIProvider, OpenAIProvider
 
 BUILTIN_PROVIDERS: dict[str, Callable[[], Provider]] = {
@@ -60,9 +63,35 @@ def _azure(spec: ProviderSpec, clients: Clients) -> Provider:
     )
 
 
+def _anthropic(spec: ProviderSpec, clients: Clients) -> Provider:
+    return AnthropicProvider(
+        spec.name,
+        spec.base_url,
+        spec.api_key,
+        clients.fast,
+        api_version=spec.api_version,
+        timeout=spec.timeout,
+    )
+
+
+def _google(spec: ProviderSpec, clients: Clients) -> Provider:
+    return GeminiProvider(
+        spec.name, spec.base_url, spec.api_key, clients.fast, timeout=spec.timeout
+    )
+
+
+def _cohere(spec: ProviderSpec, clients: Clients) -> Provider:
+    return CohereProvider(
+        spec.name, spec.base_url, spec.api_key, clients.fast, timeout=spec.timeout
+    )
+
+
 ADAPTER_TYPES: dict[str, AdapterFactory] = {
     "openai": _openai,
     "azure": _azure,
+    "anthropic": _anthropic,
+    "google": _google,
+    "cohere": _cohere,
 }
 
 

@@ -1,0 +1,140 @@
+"""Thin transport for Cohere's v2 API over the shared aiohttp session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+
+from switchboard.domain.catalog import ModelInfo
+from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
+from switchboard.providers.cohere import translate
+from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
+from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
+from switchboard.providers.transport import sse_events
+
+MODELS_PAGE_SIZE = 1000
+# A bound on GET /models pagination, should an upstream keep sending a next_page_token.
+MAX_MODEL_PAGES = 20
+
+
+def models_base_url(base_url: str) -> str:
+    """Cohere lists models only under v1: https://api.cohere.com/v2 -> .../v1."""
+    return base_url[: -len("/v2")] + "/v1" if base_url.endswith("/v2") else base_url
+
+
+class CohereProvider:
+    """base_url includes the version path, e.g. https://api.cohere.com/v2."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        api_key: str,
+        session: aiohttp.ClientSession,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        self.name = name
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._session = session
+        self._timeout = request_timeout(timeout)
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"accept": "application/json"}
+        if self._api_key:
+            headers["authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
+        text = await response.text()
+        try:
+            body: Any = json.loads(text)
+        except ValueError:
+            body = None
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return translate.error_from_response(response.status, body, headers, self.name)
+
+    async def _post_json(self, path: str, body: dict[str, Any]) -> Any:
+        try:
+            async with self._session.post(
+                f"{self._base_url}{path}", json=body, headers=self._headers(), timeout=self._timeout
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                return await response.json(content_type=None)
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+
+    async def complete(self, request: ChatRequest) -> ChatResult:
+        body = translate.to_wire(request, stream=False)
+        return translate.from_wire(await self._post_json("/chat", body), self.name)
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
+        body = translate.to_wire(request, stream=True)
+        state = translate.StreamState(provider=self.name)
+        headers = {**self._headers(), "accept": "text/event-stream"}
+        try:
+            async with self._session.post(
+                f"{self._base_url}/chat", json=body, headers=headers, timeout=self._timeout
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                async for event in sse_events(lines(response)):
+                    chunk = translate.chunk_from_event(event.data, state)
+                    if chunk is not None:
+                        yield chunk
+                    if state.finished:
+                        break
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+        if not state.finished:
+            raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
+
+    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+        vectors: list[list[float]] = []
+        tokens = 0
+        for batch in translate.embed_batches(inputs):
+            answer = await self._post_json("/embed", translate.embed_to_wire(model, batch))
+            batch_vectors, batch_tokens = translate.embeddings_from_wire(answer)
+            vectors.extend(batch_vectors)
+            tokens += batch_tokens
+        return vectors, tokens
+
+    async def _models_page(self, page_token: str | None) -> dict[str, Any]:
+        query = {"page_size": str(MODELS_PAGE_SIZE)}
+        if page_token:
+            query["page_token"] = page_token
+        try:
+            async with self._session.get(
+                f"{models_base_url(self._base_url)}/models",
+                params=query,
+                headers=self._headers(),
+                timeout=self._timeout,
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                return await response.json(content_type=None)
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+
+    async def list_models(self) -> list[ModelInfo]:
+        models: list[ModelInfo] = []
+        page_token: str | None = None
+        for _ in range(MAX_MODEL_PAGES):
+            page = await self._models_page(page_token)
+            models.extend(translate.models_from_wire(page, self.name))
+            page_token = page.get("next_page_token")
+            if not page_token:
+                break
+        return models
+
+    async def health(self) -> bool:
+        try:
+            await self.list_models()
+        except UpstreamError:
+            return False
+        return True

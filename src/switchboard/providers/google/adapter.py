@@ -1,0 +1,133 @@
+"""Thin transport for the Gemini API over the shared aiohttp session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+
+from switchboard.domain.catalog import ModelInfo
+from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
+from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
+from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
+from switchboard.providers.google import translate
+from switchboard.providers.transport import sse_events
+
+MODELS_PAGE_SIZE = 1000
+# A bound on GET /models pagination, should an upstream keep sending a nextPageToken.
+MAX_MODEL_PAGES = 20
+
+
+class GeminiProvider:
+    """base_url includes the version path, e.g. https://generativelanguage.googleapis.com/v1beta."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        api_key: str,
+        session: aiohttp.ClientSession,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        self.name = name
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._session = session
+        self._timeout = request_timeout(timeout)
+
+    def _url(self, model: str, method: str) -> str:
+        return f"{self._base_url}/{translate.model_path(model)}:{method}"
+
+    def _headers(self) -> dict[str, str]:
+        return {"x-goog-api-key": self._api_key} if self._api_key else {}
+
+    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
+        text = await response.text()
+        try:
+            body: Any = json.loads(text)
+        except ValueError:
+            body = None
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return translate.error_from_response(response.status, body, headers, self.name)
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: dict[str, Any] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> Any:
+        try:
+            async with self._session.request(
+                method,
+                url,
+                json=body,
+                params=query,
+                headers=self._headers(),
+                timeout=self._timeout,
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                return await response.json(content_type=None)
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+
+    async def complete(self, request: ChatRequest) -> ChatResult:
+        body = translate.to_wire(request)
+        answer = await self._request("POST", self._url(request.model, "generateContent"), body=body)
+        return translate.from_wire(answer)
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
+        body = translate.to_wire(request)
+        state = translate.StreamState(provider=self.name)
+        try:
+            async with self._session.post(
+                self._url(request.model, "streamGenerateContent"),
+                json=body,
+                params={"alt": "sse"},
+                headers=self._headers(),
+                timeout=self._timeout,
+            ) as response:
+                if response.status >= 400:
+                    raise await self._error(response)
+                async for event in sse_events(lines(response)):
+                    chunk = translate.chunk_from_event(event.data, state)
+                    if chunk is not None:
+                        yield chunk
+                    if state.finished:
+                        break
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+        if not state.finished:
+            raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
+
+    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+        """Vectors in input order; Gemini reports no token usage for embeddings (0)."""
+        if not inputs:
+            return [], 0
+        body = translate.embed_to_wire(model, inputs)
+        answer = await self._request("POST", self._url(model, "batchEmbedContents"), body=body)
+        return translate.embeddings_from_wire(answer), 0
+
+    async def list_models(self) -> list[ModelInfo]:
+        models: list[ModelInfo] = []
+        query = {"pageSize": str(MODELS_PAGE_SIZE)}
+        for _ in range(MAX_MODEL_PAGES):
+            page = await self._request("GET", f"{self._base_url}/models", query=query)
+            models.extend(translate.models_from_wire(page, self.name))
+            token = page.get("nextPageToken")
+            if not token:
+                break
+            query = {"pageSize": str(MODELS_PAGE_SIZE), "pageToken": token}
+        return models
+
+    async def health(self) -> bool:
+        try:
+            await self.list_models()
+        except UpstreamError:
+            return False
+        return True
