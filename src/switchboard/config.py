@@ -37,6 +37,8 @@ class Config:
     redaction_rules: tuple[str, ...] = BUILTIN_RULES
     redaction_custom: tuple[tuple[str, str], ...] = ()
     log_retention_days: int = 90
+    # Provider base URLs on link-local/metadata addresses are refused unless this is set.
+    allow_link_local_upstreams: bool = False
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -60,6 +62,7 @@ class Config:
             redaction_rules=_redaction_rules(env.get("SWITCHBOARD_REDACTION")),
             redaction_custom=_custom_patterns(env.get("SWITCHBOARD_REDACTION_CUSTOM")),
             log_retention_days=_positive(env, "SWITCHBOARD_LOG_RETENTION_DAYS", 90),
+            allow_link_local_upstreams=_flag(env, "SWITCHBOARD_ALLOW_LINK_LOCAL_UPSTREAMS"),
         )
 
     @property
@@ -119,6 +122,15 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
     return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

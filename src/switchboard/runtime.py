@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,12 +14,14 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from switchboard.api.settings.base import SettingsDeps
 from switchboard.auth.authenticator import Authenticator
 from switchboard.auth.gate import Gate
 from switchboard.auth.principal import Principal
 from switchboard.catalog import ModelCatalog, stored_models
 from switchboard.chat.core import ChatCore
-from switchboard.chat.directory import Directory, DirectoryHolder, load_directory
+from switchboard.chat.directory import Directory, DirectoryHolder, Router, load_directory
+from switchboard.chat.resilience import Resilience
 from switchboard.config import Config
 from switchboard.db.engine import create_engine_from_url, ping, session_factory
 from switchboard.db.repositories.api_keys import load_principal, record_last_used
@@ -67,6 +69,7 @@ class Runtime:
     gate: Gate
     admission: Admission
     counters: CounterStore
+    resilience: Resilience = field(default_factory=Resilience)
     _usage_flusher: asyncio.Task[None] | None = None
     _retention: asyncio.Task[None] | None = None
 
@@ -114,8 +117,24 @@ class Runtime:
         self._usage_flusher = asyncio.create_task(self._flush_usage_every(LAST_USED_FLUSH_SECONDS))
         self._retention = asyncio.create_task(self._purge_every(RETENTION_INTERVAL_SECONDS))
 
+    def settings_deps(self, router: Router) -> SettingsDeps:
+        return SettingsDeps(
+            sessions=self.sessions,
+            vault=self.vault,
+            clients=self.clients,
+            refresh=self.directory.refresh,
+            directory=lambda: self.directory.current,
+            router=router,
+            allow_link_local=self.config.allow_link_local_upstreams,
+        )
+
     def chat_core(self) -> ChatCore:
-        return ChatCore(lambda: self.directory.current, self._record_call, admission=self.admission)
+        return ChatCore(
+            lambda: self.directory.current,
+            self._record_call,
+            admission=self.admission,
+            resilience=self.resilience,
+        )
 
     def _record_call(self, record: dict[str, Any]) -> None:
         self.metrics.observe_call(record)

@@ -18,7 +18,7 @@ from switchboard.api.keys import KeysServicer
 from switchboard.api.logs import LogsServicer
 from switchboard.api.models import ModelsServicer
 from switchboard.api.openai_facade import OpenAIFacade
-from switchboard.api.pending import PendingWork, pending_servicer
+from switchboard.api.settings import SettingsServicer
 from switchboard.config import Config
 from switchboard.runtime import Runtime
 from switchboard.v1 import (
@@ -57,17 +57,6 @@ SERVER_OPTIONS = (
     ("grpc.absolute_max_metadata_size", 64 * 1024),
 )
 
-PENDING_WORK = (
-    PendingWork(
-        settings_pb2_grpc.SettingsServiceServicer,
-        settings_pb2.DESCRIPTOR.services_by_name["SettingsService"],
-        "issue #5 (settings)",
-    ),
-)
-_ADDERS = {
-    "SettingsService": settings_pb2_grpc.add_SettingsServiceServicer_to_server,
-}
-
 
 class ServerStartError(RuntimeError):
     """The server could not start (e.g. its port is taken)."""
@@ -105,8 +94,9 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
     analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server(
         AnalyticsServicer(runtime.sessions), server
     )
-    for work in PENDING_WORK:
-        _ADDERS[work.service.name](pending_servicer(work), server)
+    settings_pb2_grpc.add_SettingsServiceServicer_to_server(
+        SettingsServicer(runtime.settings_deps(core.router)), server
+    )
     grpc_health = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(grpc_health, server)
     names = switchboard_service_names()

@@ -12,6 +12,10 @@ The model name picks the behaviour:
   hang        never answers (until the client gives up)
   cut         streams two chunks then drops the connection (no [DONE])
   slow        streams 50 chunks 0.1 s apart; counts clients that went away (`disconnects`)
+GET /models lists `listed` (OpenRouter-shaped entries may carry pricing/context_length).
+With `required_key` set, a request without `Authorization: Bearer <it>` gets OpenAI's 401,
+whose message echoes the key it was sent, as OpenAI's does. `delay` (seconds) slows every
+POST answer.
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ class FakeOpenAI(ThreadingHTTPServer):
         self.calls: Counter[str] = Counter()
         self.disconnects = 0
         self.release = threading.Event()
+        self.listed: list[dict[str, Any]] = [
+            {"id": "ok", "object": "model", "created": 1, "owned_by": "fake"}
+        ]
+        self.required_key = ""
+        self.delay = 0.0
 
     @property
     def base_url(self) -> str:
@@ -83,17 +92,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _rejected_key(self) -> bool:
+        required = self.server.required_key
+        sent = (self.headers.get("authorization") or "").removeprefix("Bearer ")
+        if not required or sent == required:
+            return False
+        message = f"Incorrect API key provided: {sent}. You can find your API key elsewhere."
+        error = {"message": message, "type": "invalid_request_error", "code": "invalid_api_key"}
+        self._json(401, {"error": {**error, "param": None}})
+        return True
+
     def do_GET(self) -> None:
-        self._json(
-            200,
-            {
-                "object": "list",
-                "data": [{"id": "ok", "object": "model", "created": 1, "owned_by": "fake"}],
-            },
-        )
+        if self._rejected_key():
+            return
+        self._json(200, {"object": "list", "data": self.server.listed})
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        if self._rejected_key():
+            return
+        time.sleep(self.server.delay)
         self.server.requests.append(body)
         self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
         model = body.get("model", "")

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from switchboard.chat.directory import Directory, Target
+from switchboard.chat.directory import Directory, Router, Target
 from switchboard.chat.embeddings import EmbeddingCall
 from switchboard.chat.estimate import chat_worst_case_pico, embedding_worst_case_pico
 from switchboard.chat.outcome import Attempt, CallContext, Outcome, gateway_error
@@ -115,16 +115,22 @@ class ChatCore:
         self._breakers = resilience.breakers
         self._rng = resilience.rng
         self._sleep = resilience.sleep
+        self._latency = resilience.latency
+        self.router = Router(resilience.latency, resilience.rng, resilience.circuit_open)
 
     def targets(self, call: ChatCall) -> list[Target]:
+        """The model's targets (a route may give several), then the fallback list's, once each."""
         directory = self._directory()
-        first = directory.resolve(call.model)
-        targets = [first]
+        targets = list(directory.plan(call.model, self.router).targets)
         for name in call.fallbacks:
             try:
-                targets.append(directory.resolve(name))
+                targets.extend(directory.plan(name, self.router).targets)
             except NotFound:
                 continue
+        first_of_each: dict[str, Target] = {}
+        for target in targets:
+            first_of_each.setdefault(target.info.id, target)
+        targets = list(first_of_each.values())
         if call.provider_order:
             rank = {p: i for i, p in enumerate(call.provider_order)}
             targets.sort(key=lambda t: rank.get(t.provider, len(rank)))
@@ -161,6 +167,7 @@ class ChatCore:
                     await self._sleep(delay)
                     continue
                 breaker.record_success()
+                self._latency.observe(target.info.id, _ms(started))
                 outcome.upstream_latency_ms += _ms(started)
                 outcome.attempts.append(
                     Attempt(target.provider, target.upstream, "success", "", _ms(started))

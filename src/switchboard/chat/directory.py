@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -15,12 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard.db.repositories.models import list_enabled_models
-from switchboard.db.schema import ModelAlias
+from switchboard.db.schema import ModelAlias, Route
 from switchboard.db.schema import Provider as ProviderRow
 from switchboard.domain.catalog import ModelInfo
 from switchboard.errors import NotFound
 from switchboard.providers.base import Provider
 from switchboard.providers.registry import Clients, ProviderSpec, make_adapter
+from switchboard.routing.latency import LatencyTracker
+from switchboard.routing.strategies import RouteSpec, RouteTarget, plan_route
 from switchboard.security.secrets import SecretsError, Vault
 
 log = logging.getLogger(__name__)
@@ -41,18 +44,71 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Router:
+    """What a route's strategy decides with: observed latency, chance, circuit breakers."""
+
+    latency: LatencyTracker = field(default_factory=LatencyTracker)
+    rng: random.Random = field(default_factory=random.Random)
+    circuit_open: Callable[[str], bool] = lambda provider: False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The targets to try in order, and why (what a routing dry run shows)."""
+
+    targets: list[Target]
+    reasons: list[str]
+
+
+def _missing(model: str) -> NotFound:
+    return NotFound(f"The model `{model}` does not exist or is not enabled.", param="model")
+
+
+@dataclass(frozen=True)
 class Directory:
     adapters: Mapping[str, Provider]
+    # Only models whose provider has an adapter.
     models: Mapping[str, ModelInfo]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    routes: Mapping[str, RouteSpec] = field(default_factory=dict)
+
+    def _target(self, info: ModelInfo) -> Target:
+        return Target(self.adapters[info.provider], info)
 
     def resolve(self, model: str) -> Target:
-        """An alias or "provider/model" -> its target; NOT_FOUND names what was asked for."""
+        """An alias or "provider/model" -> its one target (routes spread only chat calls)."""
         name = self.aliases.get(model, model)
         info = self.models.get(name)
-        if info is None or info.provider not in self.adapters:
-            raise NotFound(f"The model `{model}` does not exist or is not enabled.", param="model")
-        return Target(self.adapters[info.provider], info)
+        if info is None:
+            route = self.routes.get(name)
+            if route is not None:
+                return self.plan(model, Router()).targets[0]
+            raise _missing(model)
+        return self._target(info)
+
+    def plan(self, model: str, router: Router) -> Resolution:
+        """An alias, route or "provider/model" -> the targets to try; NOT_FOUND if none."""
+        reasons: list[str] = []
+        name = self.aliases.get(model, model)
+        if name != model:
+            reasons.append(f'alias "{model}" -> "{name}"')
+        route = self.routes.get(name)
+        if route is None:
+            info = self.models.get(name)
+            if info is None:
+                raise _missing(model)
+            reasons.append(f'"{name}" is served by provider {info.provider}')
+            if router.circuit_open(info.provider):
+                reasons.append(f"circuit open for provider {info.provider}: it is skipped for now")
+            return Resolution([self._target(info)], reasons)
+        plan = plan_route(route, self.models, router.latency, router.rng, router.circuit_open)
+        reasons.extend(plan.reasons)
+        if not plan.order:
+            raise NotFound(
+                f"The route `{name}` has no enabled target: {'; '.join(plan.reasons)}",
+                param="model",
+            )
+        return Resolution([self._target(self.models[m]) for m in plan.order], reasons)
 
 
 def _spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
@@ -67,6 +123,11 @@ def _spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
     return ProviderSpec(row.name, row.type, row.base_url, api_key, row.api_version, timeout)
 
 
+def _route_spec(row: Route) -> RouteSpec:
+    targets = tuple(RouteTarget(t["model"], int(t.get("weight", 1))) for t in row.targets)
+    return RouteSpec(row.name, row.strategy, targets, row.enabled)
+
+
 async def load_directory(
     sessions: async_sessionmaker[AsyncSession],
     vault: Vault,
@@ -77,6 +138,7 @@ async def load_directory(
         rows = list(await session.scalars(select(ProviderRow).where(ProviderRow.enabled.is_(True))))
         stored = await list_enabled_models(session)
         aliases = {a.alias: a.target for a in await session.scalars(select(ModelAlias))}
+        routes = {r.name: _route_spec(r) for r in await session.scalars(select(Route))}
     adapters: dict[str, Provider] = dict(builtins)
     for row in rows:
         spec = _spec(row, vault)
@@ -84,8 +146,8 @@ async def load_directory(
         if adapter is not None:
             adapters[row.name] = adapter
     models = {m.id: m for b in builtins.values() for m in await b.list_models()}
-    models.update({m.id: m for m in stored})
-    return Directory(adapters=adapters, models=models, aliases=aliases)
+    models.update({m.id: m for m in stored if m.provider in adapters})
+    return Directory(adapters=adapters, models=models, aliases=aliases, routes=routes)
 
 
 class DirectoryHolder:

@@ -8,6 +8,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from switchboard.routing.latency import LatencyTracker
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -79,3 +81,8 @@ class Resilience:
     breakers: Breakers = field(default_factory=Breakers)
     rng: random.Random = field(default_factory=random.Random)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    # Observed upstream latency per model, for lowest-latency routes.
+    latency: LatencyTracker = field(default_factory=LatencyTracker)
+
+    def circuit_open(self, provider: str) -> bool:
+        return self.breakers.get(provider).state == "open"

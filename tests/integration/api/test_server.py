@@ -1,4 +1,4 @@
-"""The server over real gRPC: health, catalog, reflection, the error path, UNIMPLEMENTED."""
+"""The server over real gRPC: health, catalog, reflection, the error path."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ from switchboard.v1 import (
 from switchboard.v1 import (
     models_pb2,
     models_pb2_grpc,
-    settings_pb2,
-    settings_pb2_grpc,
 )
 
 ALL_SERVICES = {
@@ -115,15 +113,6 @@ async def test_paging_the_catalog(running) -> None:
     assert [m.id for m in first.data] == ["echo/echo-1"]
     second = await stub.ListModels(models_pb2.ListModelsRequest(page=2, limit=1))
     assert list(second.data) == []
-
-
-async def test_pending_rpcs_are_unimplemented_and_say_where_they_land(running) -> None:
-    stub = settings_pb2_grpc.SettingsServiceStub(running.channel)
-    with pytest.raises(grpc.aio.AioRpcError) as unary:
-        await stub.ListProviders(settings_pb2.ListProvidersRequest())
-    assert unary.value.code() is grpc.StatusCode.UNIMPLEMENTED
-    assert "issue #5" in unary.value.details()
-    assert error_json(unary.value)["error"]["code"] == "NOT_IMPLEMENTED"
 
 
 async def test_unexpected_errors_are_internal_and_leak_nothing(

@@ -99,17 +99,7 @@ class OpenAIProvider:
                 listing = await response.json(content_type=None)
         except TRANSPORT_ERRORS as exc:
             raise transport_error(exc, self.name) from None
-        return [
-            ModelInfo(
-                provider=self.name,
-                upstream=m["id"],
-                context_length=int(m.get("context_length") or 0),
-                input_price=0,
-                output_price=0,
-                created=int(m.get("created") or 0),
-            )
-            for m in listing.get("data", [])
-        ]
+        return [translate.model_from_wire(m, self.name) for m in listing.get("data", [])]
 
     async def health(self) -> bool:
         try:

@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
+from switchboard.money import InvalidPrice, usd_to_pico
 from switchboard.providers.errors import UpstreamError
 from switchboard.providers.transport import classify
 
@@ -113,4 +115,31 @@ def error_from_response(
         message=message,
         retry_after=headers.get("retry-after"),
         context_too_long=code in CONTEXT_TOO_LONG_CODES,
+    )
+
+
+def _price_per_token(pricing: dict[str, Any], key: str) -> int:
+    """OpenRouter's per-token USD price string -> pico-USD per token; 0 when absent or finer
+    than a pico-dollar (such a price is left for an admin to set, never rounded)."""
+    try:
+        return usd_to_pico(str(pricing.get(key) or "0"))
+    except InvalidPrice:
+        return 0
+
+
+def model_from_wire(entry: dict[str, Any], provider: str) -> ModelInfo:
+    """One entry of GET /models; OpenRouter adds context_length and per-token pricing."""
+    pricing = entry.get("pricing") or {}
+    architecture = entry.get("architecture") or {}
+    return ModelInfo(
+        provider=provider,
+        upstream=str(entry["id"]),
+        context_length=int(entry.get("context_length") or 0),
+        input_price=_price_per_token(pricing, "prompt"),
+        output_price=_price_per_token(pricing, "completion"),
+        cached_input_price=_price_per_token(pricing, "input_cache_read") or None,
+        input_modalities=tuple(architecture.get("input_modalities") or ("text",)),
+        output_modalities=tuple(architecture.get("output_modalities") or ("text",)),
+        description=str(entry.get("description") or ""),
+        created=int(entry.get("created") or 0),
     )

@@ -1,0 +1,1 @@
+"""Routes: strategies that order a route's targets, observed latency, dry-run reasons."""

@@ -1,0 +1,1 @@
+"""Hierarchical settings (global -> organization -> feature -> key -> request) and features."""
