@@ -1,4 +1,4 @@
-"""`python -m switchboard ...`: serve, migrate, run, keys."""
+"""`python -m switchboard ...`: serve, migrate, run, keys, rotate-master-key, import-config."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from switchboard import keys_cli, launcher
+from switchboard import config_import, keys_cli, launcher, master_key_cli
 from switchboard.bootstrap import migrate_database, prepare
 from switchboard.config import Config, ConfigError
 from switchboard.db.errors import DatabaseUnavailable
@@ -42,13 +42,27 @@ def _keys(config: Config, args: argparse.Namespace) -> int:
     return asyncio.run(keys_cli.run(config, args))
 
 
+def _rotate_master_key(config: Config, args: argparse.Namespace) -> int:
+    return asyncio.run(master_key_cli.run(config, args))
+
+
+def _import_config(config: Config, args: argparse.Namespace) -> int:
+    return asyncio.run(config_import.run(config, args))
+
+
 COMMANDS: dict[str, tuple[Callable[[Config, argparse.Namespace], int], str]] = {
     "serve": (_serve, "run the gRPC server (foreground)"),
     "migrate": (_migrate, "apply database migrations"),
     "run": (_run, "migrate, then start the gRPC server and Envoy; Ctrl-C stops both"),
     "keys": (_keys, "create, list or revoke API keys"),
+    "rotate-master-key": (_rotate_master_key, "re-encrypt provider credentials under a new key"),
+    "import-config": (_import_config, "apply a switchboard.yaml (providers, models, routes, ...)"),
 }
-ARGUMENTS = {"keys": keys_cli.add_arguments}
+ARGUMENTS = {
+    "keys": keys_cli.add_arguments,
+    "rotate-master-key": master_key_cli.add_arguments,
+    "import-config": config_import.add_arguments,
+}
 
 
 def parser() -> argparse.ArgumentParser:

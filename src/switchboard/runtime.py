@@ -38,13 +38,14 @@ from switchboard.limits.counters import (
 )
 from switchboard.limits.ratelimit import RateLimiter
 from switchboard.logs.redaction import Redactor
+from switchboard.logs.scoped_redaction import ScopedRedaction
 from switchboard.logs.writer import LogWriter, Spool
 from switchboard.metrics import Metrics
 from switchboard.providers.base import Provider
 from switchboard.providers.fasthttp import make_session
 from switchboard.providers.registry import Clients, builtin_providers
 from switchboard.providers.transport import make_client
-from switchboard.security.secrets import Vault, load_master_keys
+from switchboard.security.secrets import Vault
 
 DIRECTORY_REFRESH_SECONDS = 5.0
 LAST_USED_FLUSH_SECONDS = 30.0
@@ -78,7 +79,7 @@ class Runtime:
         engine = create_engine_from_url(config.database_url)
         sessions = session_factory(engine)
         providers = builtin_providers()
-        vault = Vault(load_master_keys(config.master_key, config.var_dir))
+        vault = Vault.from_config(config.master_key, config.var_dir)
         clients = Clients(http=make_client(), fast=make_session())
 
         async def load() -> Directory:
@@ -88,6 +89,7 @@ class Runtime:
         redis = _redis_client(config.redis_url)
         counters = _counters(redis, metrics)
         limiter = RateLimiter(counters)
+        directory = DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS)
         return cls(
             config=config,
             engine=engine,
@@ -97,11 +99,11 @@ class Runtime:
             redis=redis,
             vault=vault,
             clients=clients,
-            directory=DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS),
+            directory=directory,
             log_writer=LogWriter(
                 engine,
                 Spool(config.var_dir / "spool" / "llm_logs.jsonl"),
-                redactor=_redactor(config),
+                redactor=ScopedRedaction(_redactor(config), lambda: directory.current.settings),
             ),
             gate=Gate(Authenticator(_principal_loader(sessions)), limiter),
             admission=Admission(limiter, BudgetGuard(counters, _spend_reader(sessions))),

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 from fakes.openai_server import FakeOpenAI
-from fakes.seed import UPSTREAM_KEY, PricedModel, ProviderSeed, seed_provider
+from fakes.seed import SETTINGS_SECRET, UPSTREAM_KEY, PricedModel, ProviderSeed, seed_provider
 
 from switchboard._ports import free_port
 from switchboard.auth.keys import generate_key
@@ -144,3 +144,5 @@ def stack(
     code, output = stop_stack(started)
     assert code == 0, output
     assert "stopping" in output
+    for secret in (UPSTREAM_KEY, SETTINGS_SECRET):
+        assert secret not in output

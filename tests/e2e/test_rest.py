@@ -85,13 +85,6 @@ def test_caller_request_id_is_kept(stack) -> None:
     assert response.json()["error"]["request_id"] == "my-req-42"
 
 
-def test_pending_endpoints_answer_501_and_name_their_issue(stack) -> None:
-    response = httpx.post(
-        f"{stack.rest}/api/v1/features/analyze-industry", json={"x": 1}, headers=stack.auth
-    )
-    assert "issue #5" in assert_openai_error(response, 501, "NOT_IMPLEMENTED")["message"]
-
-
 def test_metrics_are_exposed(stack) -> None:
     httpx.get(f"{stack.rest}/api/v1/health")
     text = httpx.get(stack.metrics).text

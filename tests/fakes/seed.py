@@ -13,6 +13,8 @@ from switchboard.db.schema import LlmLog, Model, ModelAlias, ModelPrice, Provide
 from switchboard.security.secrets import Vault
 
 UPSTREAM_KEY = "sk-upstream-secret-0123456789"
+# The provider key the REST settings tests register; it must never reach a log or response.
+SETTINGS_SECRET = "sk-e2e-settings-secret-" + "7" * 24
 
 
 @dataclass(frozen=True)

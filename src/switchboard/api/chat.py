@@ -11,18 +11,21 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 
 from switchboard.api.openai_facade import call_context, new_stamp
+from switchboard.auth.permissions import allows_feature
 from switchboard.chat.core import ChatCore, StreamEnd, StreamFailure
 from switchboard.chat.embeddings import encode_vector, parse_embedding
+from switchboard.chat.features import feature_chat_body
 from switchboard.chat.outcome import CallContext, caller_fields
 from switchboard.chat.request import parse_chat
-from switchboard.chat.response import chunk_json, completion_json, usage_chunk_json
+from switchboard.chat.response import chunk_json, completion_json, usage_chunk_json, usage_json
 from switchboard.context import current_principal, current_request_id
-from switchboard.errors import NotImplementedYet
+from switchboard.errors import Forbidden, ProviderError
 from switchboard.money import pico_to_usd
-from switchboard.v1 import chat_pb2, chat_pb2_grpc
+from switchboard.settings.features import FeatureOutputInvalid, parse_output
+from switchboard.v1 import chat_pb2, chat_pb2_grpc, common_pb2
 
 PART_KINDS = ("text", "image_url", "input_audio", "file")
 
@@ -72,6 +75,12 @@ def _choice_to_proto_shape(body: dict[str, Any]) -> dict[str, Any]:
 
 def _parse(body: dict[str, Any], message: Any) -> Any:
     return json_format.ParseDict(body, message, ignore_unknown_fields=True)
+
+
+def _json_value(value: Any) -> struct_pb2.Value:
+    message = struct_pb2.Value()
+    json_format.ParseDict(value, message)
+    return message
 
 
 class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
@@ -151,6 +160,30 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
     async def RunFeature(
         self, request: chat_pb2.RunFeatureRequest, context: grpc.aio.ServicerContext
     ) -> chat_pb2.RunFeatureResponse:
-        raise NotImplementedYet(
-            "ChatService.RunFeature is not implemented yet; it lands with issue #5 (features)."
+        name = request.feature_name
+        principal = current_principal()
+        if principal is not None and not allows_feature(principal.permissions, name):
+            raise Forbidden(f"This API key may not run the feature {name!r}.", param="feature_name")
+        spec = self._core.feature(name)
+        parameters = json_format.MessageToDict(request.parameters)
+        body = feature_chat_body(spec, parameters)
+        call = parse_chat(body)
+        ctx = call_context(call, body, self._environment, "features")
+        result, outcome = await self._core.complete(call, ctx)
+        try:
+            parsed = parse_output(result.content or "", spec.output_schema)
+        except FeatureOutputInvalid as exc:
+            raise ProviderError(
+                f"{outcome.model} answered the feature {name!r} with output that fails its "
+                f"schema at {exc.path}: {exc.message}"
+            ) from None
+        answer = chat_pb2.RunFeatureResponse(
+            id=ctx.request_id,
+            feature=name,
+            model=outcome.model,
+            usage=_parse(usage_json(outcome.usage), common_pb2.Usage()),
+            cost=common_pb2.Cost(estimated_usd=pico_to_usd(outcome.cost_pico), currency="USD"),
+            latency_ms=outcome.latency_ms,
         )
+        answer.result.CopyFrom(_json_value(result.content if parsed is None else parsed))
+        return answer

@@ -15,11 +15,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from switchboard.chat.defaults import apply_defaults
 from switchboard.chat.directory import Directory, Router, Target
 from switchboard.chat.embeddings import EmbeddingCall
 from switchboard.chat.estimate import chat_worst_case_pico, embedding_worst_case_pico
 from switchboard.chat.outcome import Attempt, CallContext, Outcome, gateway_error
-from switchboard.chat.request import ChatCall
+from switchboard.chat.request import NO_LIMITS, CallLimits, ChatCall
 from switchboard.chat.resilience import Resilience
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
 from switchboard.errors import (
@@ -38,6 +39,7 @@ from switchboard.providers.errors import (
     UpstreamError,
     UpstreamRateLimited,
 )
+from switchboard.settings.snapshot import FeatureSpec, Scope
 
 LogSink = Callable[[dict[str, Any]], None]
 T = TypeVar("T")
@@ -118,6 +120,18 @@ class ChatCore:
         self._latency = resilience.latency
         self.router = Router(resilience.latency, resilience.rng, resilience.circuit_open)
 
+    def feature(self, name: str) -> FeatureSpec:
+        """An enabled feature from the snapshot; NOT_FOUND otherwise."""
+        spec = self._directory().settings.features.get(name)
+        if spec is None or not spec.enabled:
+            raise NotFound(f"No enabled feature named {name!r}.", param="feature_name")
+        return spec
+
+    def with_settings(self, call: ChatCall, ctx: CallContext) -> ChatCall:
+        """The call with what its scopes set and it left out (no database: the snapshot)."""
+        scope = Scope(ctx.organization_id or "", ctx.feature_name or "", ctx.api_key_id or "")
+        return apply_defaults(call, self._directory().settings.overrides(scope))
+
     def targets(self, call: ChatCall) -> list[Target]:
         """The model's targets (a route may give several), then the fallback list's, once each."""
         directory = self._directory()
@@ -137,9 +151,14 @@ class ChatCore:
         return targets if call.allow_fallbacks else targets[:1]
 
     async def attempts(
-        self, targets: list[Target], outcome: Outcome, run: Callable[[Target], Awaitable[T]]
+        self,
+        targets: list[Target],
+        outcome: Outcome,
+        run: Callable[[Target], Awaitable[T]],
+        limits: CallLimits = NO_LIMITS,
     ) -> tuple[Target, T]:
         """Try each target (with retries) until one answers; record every attempt."""
+        max_retries = self._policy.max_retries if limits.max_retries is None else limits.max_retries
         last: UpstreamError | None = None
         for target in targets:
             breaker = self._breakers.get(target.provider)
@@ -148,10 +167,10 @@ class ChatCore:
                     Attempt(target.provider, target.upstream, "skipped", "circuit open", 0)
                 )
                 continue
-            for retry in range(self._policy.max_retries + 1):
+            for retry in range(max_retries + 1):
                 started = time.perf_counter()
                 try:
-                    answer = await run(target)
+                    answer = await limits.bounded(run(target), target.provider)
                 except UpstreamError as exc:
                     last = exc
                     if _provider_fault(exc):
@@ -162,7 +181,7 @@ class ChatCore:
                         )
                     )
                     delay = self._policy.delay(retry, exc.retry_after, self._rng)
-                    if not exc.retryable or delay is None or retry == self._policy.max_retries:
+                    if not exc.retryable or delay is None or retry == max_retries:
                         break
                     await self._sleep(delay)
                     continue
@@ -232,11 +251,13 @@ class ChatCore:
         started = time.perf_counter()
         outcome = Outcome(model=call.model)
         with self._logged_on_failure(outcome, ctx, started):
+            call = self.with_settings(call, ctx)
+            outcome.model = call.model
             targets = self.targets(call)
             worst = chat_worst_case_pico(call.request, targets)
             async with self._admitted(ctx, worst, outcome) as ticket:
                 target, result = await self.attempts(
-                    targets, outcome, lambda t: t.adapter.complete(_for(call, t))
+                    targets, outcome, lambda t: t.adapter.complete(_for(call, t)), call.limits
                 )
         outcome.provider, outcome.model = target.provider, target.info.id
         outcome.usage, outcome.finish_reason = result.usage, result.finish_reason
@@ -292,10 +313,14 @@ class ChatCore:
                 raise ProviderStreamEmpty(target.provider) from None
 
         with self._logged_on_failure(outcome, ctx, started):
+            call = self.with_settings(call, ctx)
+            outcome.model = call.model
             targets = self.targets(call)
             worst = chat_worst_case_pico(call.request, targets)
             async with self._admitted(ctx, worst, outcome) as ticket:
-                target, (upstream, first) = await self.attempts(targets, outcome, first_chunk)
+                target, (upstream, first) = await self.attempts(
+                    targets, outcome, first_chunk, call.limits
+                )
         outcome.provider, outcome.model = target.provider, target.info.id
         relay = self._relay(target, upstream, first, InFlight(outcome, ctx, started, ticket))
         return target, relay

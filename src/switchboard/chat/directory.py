@@ -1,4 +1,5 @@
-"""An immutable snapshot of who can answer what: adapters, priced models, aliases.
+"""An immutable snapshot of who can answer what: adapters, priced models, aliases, routes,
+and the scoped settings and features that shape each request.
 
 Built from the database off the hot path and swapped whole, so a request never waits on the
 database to find its provider.
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard.db.repositories.models import list_enabled_models
+from switchboard.db.repositories.settings import load_snapshot
 from switchboard.db.schema import ModelAlias, Route
 from switchboard.db.schema import Provider as ProviderRow
 from switchboard.domain.catalog import ModelInfo
@@ -25,6 +27,7 @@ from switchboard.providers.registry import Clients, ProviderSpec, make_adapter
 from switchboard.routing.latency import LatencyTracker
 from switchboard.routing.strategies import RouteSpec, RouteTarget, plan_route
 from switchboard.security.secrets import SecretsError, Vault
+from switchboard.settings.snapshot import SettingsSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,7 @@ class Directory:
     models: Mapping[str, ModelInfo]
     aliases: Mapping[str, str] = field(default_factory=dict)
     routes: Mapping[str, RouteSpec] = field(default_factory=dict)
+    settings: SettingsSnapshot = field(default_factory=SettingsSnapshot)
 
     def _target(self, info: ModelInfo) -> Target:
         return Target(self.adapters[info.provider], info)
@@ -139,6 +143,7 @@ async def load_directory(
         stored = await list_enabled_models(session)
         aliases = {a.alias: a.target for a in await session.scalars(select(ModelAlias))}
         routes = {r.name: _route_spec(r) for r in await session.scalars(select(Route))}
+        settings = await load_snapshot(session)
     adapters: dict[str, Provider] = dict(builtins)
     for row in rows:
         spec = _spec(row, vault)
@@ -147,7 +152,7 @@ async def load_directory(
             adapters[row.name] = adapter
     models = {m.id: m for b in builtins.values() for m in await b.list_models()}
     models.update({m.id: m for m in stored if m.provider in adapters})
-    return Directory(adapters=adapters, models=models, aliases=aliases, routes=routes)
+    return Directory(adapters, models, aliases, routes, settings)
 
 
 class DirectoryHolder:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from switchboard.domain.chat import ChatMessage, ChatRequest
 from switchboard.errors import InvalidRequest
+from switchboard.providers.errors import UpstreamTimeout
+
+T = TypeVar("T")
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 # Fields the gateway itself interprets; everything else OpenAI defines goes to `params`.
@@ -62,6 +66,28 @@ NUMBER_PARAMS = {
 
 
 @dataclass(frozen=True)
+class CallLimits:
+    """Per-call retry count and per-attempt deadline from scoped settings (None: defaults)."""
+
+    max_retries: int | None = None
+    timeout_ms: int | None = None
+
+    async def bounded(self, attempt: Awaitable[T], provider: str) -> T:
+        if self.timeout_ms is None:
+            return await attempt
+        try:
+            async with asyncio.timeout(self.timeout_ms / 1000):
+                return await attempt
+        except TimeoutError:
+            raise UpstreamTimeout(
+                f"no answer within {self.timeout_ms} ms", provider=provider
+            ) from None
+
+
+NO_LIMITS = CallLimits()
+
+
+@dataclass(frozen=True)
 class ChatCall:
     """A client's chat request, validated, before routing picks a provider."""
 
@@ -74,6 +100,7 @@ class ChatCall:
     request: ChatRequest
     metadata: Mapping[str, str] = field(default_factory=dict)
     user: str | None = None
+    limits: CallLimits = NO_LIMITS
 
 
 def _fail(message: str, param: str) -> InvalidRequest:
@@ -179,10 +206,12 @@ def parse_chat(body: Any) -> ChatCall:
         raise _fail("the request body must be a JSON object", "body")
     model = body.get("model")
     fallbacks = _strings(body.get("models"), "models")
-    if not isinstance(model, str) or not model:
-        if not fallbacks:
-            raise _fail("'model' is required", "model")
+    if model is not None and not isinstance(model, str):
+        raise _fail("'model' must be a string", "model")
+    if not model and fallbacks:
         model, fallbacks = fallbacks[0], fallbacks[1:]
+    # An empty model takes the scoped default_model, or is refused by the core.
+    model = model or ""
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise _fail("'stream' must be a boolean", "stream")

@@ -27,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
-from switchboard.logs.redaction import Redactor
 from switchboard.logs.rollups import aggregate
+from switchboard.logs.scoped_redaction import RecordRedactor
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class LogWriter:
         batch_size: int = 500,
         flush_interval: float = 0.2,
         max_queue: int = 100_000,
-        redactor: Redactor | None = None,
+        redactor: RecordRedactor | None = None,
     ) -> None:
         self._redactor = redactor
         self._engine = engine

@@ -1,17 +1,24 @@
-"""The aiohttp transport for the hot path (OpenAI-compatible upstreams).
+"""The aiohttp transport every HTTP adapter shares: one pooled session, and `Upstream`, one
+provider's view of it (its name, read timeout and error parser).
 
-Measured here: ~300 µs of CPU per small JSON request with aiohttp against ~785 µs with httpx,
-so the adapter that carries most traffic uses this; the others stay on httpx for now.
+Measured: ~300 µs of CPU per small JSON request with aiohttp against ~785 µs with httpx.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 
 from switchboard.providers.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
+from switchboard.providers.transport import SseEvent, sse_events
+
+# (HTTP status, parsed JSON body or None, lower-cased headers, provider) -> the classified error.
+ErrorParser = Callable[[int, Any, dict[str, str], str], UpstreamError]
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 120.0
@@ -53,3 +60,65 @@ async def lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
             yield line.rstrip(b"\r").decode()
     if buffer:
         yield buffer.rstrip(b"\r").decode()
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """One provider's requests over the shared session; every failure is an UpstreamError."""
+
+    name: str
+    session: aiohttp.ClientSession
+    timeout: aiohttp.ClientTimeout | None
+    parse_error: ErrorParser
+
+    async def error(self, response: aiohttp.ClientResponse) -> UpstreamError:
+        text = await response.text()
+        try:
+            body: Any = json.loads(text)
+        except ValueError:
+            body = None
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return self.parse_error(response.status, body, headers, self.name)
+
+    async def json(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: Any = None,
+        query: Mapping[str, str] | None = None,
+    ) -> Any:
+        try:
+            async with self.session.request(
+                method, url, json=body, params=query, headers=headers, timeout=self.timeout
+            ) as response:
+                if response.status >= 400:
+                    raise await self.error(response)
+                return await response.json(content_type=None)
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+
+    async def events(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: Any,
+        query: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[SseEvent]:
+        """POST, then each server-sent event. Close it (contextlib.aclosing) when stopping early."""
+        try:
+            async with self.session.post(
+                url, json=body, params=query, headers=headers, timeout=self.timeout
+            ) as response:
+                if response.status >= 400:
+                    raise await self.error(response)
+                async for event in sse_events(lines(response)):
+                    yield event
+        except TRANSPORT_ERRORS as exc:
+            raise transport_error(exc, self.name) from None
+
+
+def ended_early(provider: str) -> UpstreamUnreachable:
+    return UpstreamUnreachable(f"{provider} stream ended early", provider=provider)

@@ -13,7 +13,7 @@ from switchboard.db.engine import sync_url
 from switchboard.db.migrate import current_revision, downgrade, upgrade
 from switchboard.db.schema import Base, LlmLog
 
-HEAD = "0003"
+HEAD = "0004"
 TABLES = {
     "organizations",
     "users",

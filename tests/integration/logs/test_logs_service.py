@@ -16,7 +16,14 @@ from fakes.log_rows import insert_rows, log_row
 from fakes.seed import logged
 from prometheus_client import generate_latest
 
-from switchboard.v1 import keys_pb2, keys_pb2_grpc, logs_pb2, logs_pb2_grpc
+from switchboard.v1 import (
+    keys_pb2,
+    keys_pb2_grpc,
+    logs_pb2,
+    logs_pb2_grpc,
+    settings_pb2,
+    settings_pb2_grpc,
+)
 
 ROWS = 12  # org-a: 0..7 (alice 0..3, bob 4..7), org-b: 8..11; errors at 2 and 9
 
@@ -234,6 +241,32 @@ async def test_stored_bodies_are_redacted_before_they_reach_the_database(running
     detail = await logs(running.channel).GetLog(logs_pb2.GetLogRequest(id=row.id))
     assert detail.request["messages"][0]["content"] == "[REDACTED_EMAIL] paid with [REDACTED_CARD]"
     assert list(detail.security.redaction_rules) == ["card", "email"]
+
+
+async def test_scoped_settings_choose_what_is_stored(running) -> None:
+    settings = settings_pb2_grpc.SettingsServiceStub(running.channel)
+    policy = settings_pb2.RedactionPolicy(rules=["email"], custom_patterns=[r"ORDER-\d+"])
+    await settings.UpdateGlobalSettings(
+        settings_pb2.UpdateGlobalSettingsRequest(
+            settings=settings_pb2.SettingValues(redaction=policy)
+        )
+    )
+    text = "jane@example.com card 4111 1111 1111 1111 ORDER-123"
+    await chat(running.channel, messages=[{"role": "user", "content": text}])
+    [row] = await logged(running, 1)
+    stored = row.request_body["messages"][0]["content"]
+    assert "jane@example.com" not in stored and "ORDER-123" not in stored
+    assert "4111 1111 1111 1111" in stored  # the card rule is not in this policy
+    assert row.redaction_rules == ["custom_0", "email"]
+    await settings.UpdateGlobalSettings(
+        settings_pb2.UpdateGlobalSettingsRequest(
+            settings=settings_pb2.SettingValues(store_bodies=False)
+        )
+    )
+    await chat(running.channel, messages=[{"role": "user", "content": text}])
+    rows = await logged(running, 2)
+    latest = max(rows, key=lambda r: r.created_at)
+    assert (latest.request_body, latest.response_body) == (None, None)
 
 
 async def test_retention_deletes_only_records_past_the_period(running) -> None:

@@ -32,12 +32,12 @@ async def list_model_rows(
     query = _models(provider)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = query.order_by(Provider.name, Model.name).offset(offset).limit(limit)
-    rows = (await session.execute(page)).tuples().all()
+    rows = (await session.execute(page)).all()
     return await _with_prices(session, rows), total
 
 
 async def get_model_row(session: AsyncSession, model_id: str) -> ModelRow:
-    found = (await session.execute(_models("").where(Model.id == model_id))).tuples().first()
+    found = (await session.execute(_models("").where(Model.id == model_id))).first()
     if found is None:
         raise NotFound(f"No model with id {model_id!r}.", param="id")
     [row] = await _with_prices(session, [found])

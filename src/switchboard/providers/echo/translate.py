@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
+from switchboard.providers.echo.schema_example import example, schema_of
 
 MODEL = "echo-1"
 CONTEXT_LENGTH = 8192
@@ -28,7 +30,11 @@ def last_user_text(messages: tuple[ChatMessage, ...]) -> str:
 
 
 def reply_words(request: ChatRequest) -> tuple[list[str], str]:
-    """The reply's words (cut to max_tokens) and the finish reason."""
+    """The reply's words (cut to max_tokens) and the finish reason. Asked for a JSON schema,
+    the reply is the smallest document that satisfies it, as one word."""
+    schema = schema_of(request.params.get("response_format"))
+    if schema is not None:
+        return [json.dumps(example(schema), separators=(",", ":"))], "stop"
     words = [REPLY_PREFIX, *last_user_text(request.messages).split()]
     limit = request.max_tokens
     if limit is not None and len(words) > limit:
