@@ -26,12 +26,11 @@ claude-tools.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from fakes.http_fake import FakeServer, JsonHandler
 
 USAGE = {
     "input_tokens": 5,
@@ -55,50 +54,16 @@ MODEL_PAGES = {
 }
 
 
-class FakeAnthropic(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeAnthropic(FakeServer):
+    version_path = "/v1"
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests: list[dict[str, Any]] = []
-        self.headers_seen: list[dict[str, str]] = []
-        self.paths_seen: list[str] = []
-        self.calls: Counter[str] = Counter()
-        self.release = threading.Event()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1"
-
-    def start(self) -> FakeAnthropic:
-        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.release.set()
-        self.shutdown()
-        self.server_close()
+        super().__init__(_Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: FakeAnthropic
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        return
-
-    def _json(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.send_header("request-id", "req_fake")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+    always = {"request-id": "req_fake"}  # noqa: RUF012
 
     def _error(self, status: int, kind: str, message: str) -> None:
         headers = {"retry-after": "7"} if status == 429 else {}
@@ -110,8 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(status, body, headers)
 
     def _rejected_headers(self) -> bool:
-        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
-        self.server.paths_seen.append(self.path)
+        self._record()
         if not self.headers.get("x-api-key"):
             self._error(401, "authentication_error", "x-api-key header is required")
             return True

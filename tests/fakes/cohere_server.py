@@ -30,12 +30,11 @@ page_token=p2 lists rerank-ok and command-vision.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from fakes.http_fake import FakeServer, JsonHandler
 
 USAGE = {
     "billed_units": {"input_tokens": 5, "output_tokens": 3},
@@ -78,57 +77,23 @@ TOOL_CALL_ID = "get_weather_1byjy32y4hvq"
 TOOL_PLAN = "I will look up the weather in Paris."
 
 
-class FakeCohere(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeCohere(FakeServer):
+    version_path = "/v2"
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests: list[dict[str, Any]] = []
-        self.headers_seen: list[dict[str, str]] = []
-        self.paths_seen: list[str] = []
-        self.calls: Counter[str] = Counter()
-        self.release = threading.Event()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v2"
-
-    def start(self) -> FakeCohere:
-        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.release.set()
-        self.shutdown()
-        self.server_close()
+        super().__init__(_Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: FakeCohere
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        return
-
-    def _json(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+    pass
 
     def _error(self, status: int, message: str) -> None:
         headers = {"retry-after": "7"} if status == 429 else {}
         self._json(status, {"id": "0e7c1b0a-fake", "message": message}, headers)
 
     def _unauthorized(self) -> bool:
-        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
-        self.server.paths_seen.append(self.path)
+        self._record()
         scheme, _, token = (self.headers.get("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             self._error(401, "no api key supplied")

@@ -31,12 +31,11 @@ with a nextPageToken; that token's page lists text-embedding-fake (embedContent)
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from fakes.http_fake import FakeServer, JsonHandler
 
 SIGNATURE = "CiQB0e2Kb8zUX3mWvzJ0dGhvdWdodC1zaWduYXR1cmUtMQ=="
 USAGE = {
@@ -84,45 +83,16 @@ MODEL_PAGES: dict[str | None, tuple[list[tuple[str, list[str], int]], str | None
 }
 
 
-class FakeGemini(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeGemini(FakeServer):
+    version_path = "/v1beta"
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests: list[dict[str, Any]] = []
-        self.headers_seen: list[dict[str, str]] = []
-        self.paths_seen: list[str] = []
-        self.calls: Counter[str] = Counter()
-        self.release = threading.Event()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1beta"
-
-    def start(self) -> FakeGemini:
-        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.release.set()
-        self.shutdown()
-        self.server_close()
+        super().__init__(_Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: FakeGemini
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        return
-
-    def _json(self, status: int, body: Any) -> None:
-        data = json.dumps(body, indent=2).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json; charset=UTF-8")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    content_type = "application/json; charset=UTF-8"
 
     def _error(
         self, status: int, rpc_status: str, message: str, details: list | None = None
@@ -133,8 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(status, {"error": error})
 
     def _rejected_key(self) -> bool:
-        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
-        self.server.paths_seen.append(self.path)
+        self._record()
         key = self.headers.get("x-goog-api-key")
         if not key:
             self._error(403, "PERMISSION_DENIED", UNREGISTERED)

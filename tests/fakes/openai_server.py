@@ -21,11 +21,10 @@ POST answer.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from fakes.http_fake import FakeServer, JsonHandler
 
 USAGE = {
     "prompt_tokens": 7,
@@ -43,54 +42,22 @@ ERRORS = {
 }
 
 
-class FakeOpenAI(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeOpenAI(FakeServer):
+    version_path = "/v1"
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests: list[dict[str, Any]] = []
-        self.headers_seen: list[dict[str, str]] = []
-        self.calls: Counter[str] = Counter()
+        super().__init__(_Handler)
         self.disconnects = 0
-        self.release = threading.Event()
         self.listed: list[dict[str, Any]] = [
             {"id": "ok", "object": "model", "created": 1, "owned_by": "fake"}
         ]
         self.required_key = ""
         self.delay = 0.0
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1"
 
-    def start(self) -> FakeOpenAI:
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.release.set()
-        self.shutdown()
-        self.server_close()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: FakeOpenAI
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        return
-
-    def _json(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+    pass
 
     def _rejected_key(self) -> bool:
         required = self.server.required_key
@@ -113,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         time.sleep(self.server.delay)
         self.server.requests.append(body)
-        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
+        self._record()
         model = body.get("model", "")
         self.server.calls[model] += 1
         if self.path.endswith("/embeddings"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,9 +12,8 @@ from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.anthropic import translate
 from switchboard.providers.base import UnsupportedFeature
-from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
-from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
-from switchboard.providers.transport import sse_events
+from switchboard.providers.errors import UpstreamError
+from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
 
 DEFAULT_API_VERSION = "2023-06-01"
 MODELS_PAGE_SIZE = 1000
@@ -39,8 +38,9 @@ class AnthropicProvider:
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._api_version = api_version or DEFAULT_API_VERSION
-        self._session = session
-        self._timeout = request_timeout(timeout)
+        self._http = Upstream(
+            name, session, request_timeout(timeout), translate.error_from_response
+        )
 
     def _headers(self) -> dict[str, str]:
         headers = {"anthropic-version": self._api_version}
@@ -48,51 +48,26 @@ class AnthropicProvider:
             headers["x-api-key"] = self._api_key
         return headers
 
-    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
-        text = await response.text()
-        try:
-            body: Any = json.loads(text)
-        except ValueError:
-            body = None
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return translate.error_from_response(response.status, body, headers, self.name)
-
     async def complete(self, request: ChatRequest) -> ChatResult:
         body = translate.to_wire(request, stream=False)
-        try:
-            async with self._session.post(
-                f"{self._base_url}/messages",
-                json=body,
-                headers=self._headers(),
-                timeout=self._timeout,
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                answer = await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
-        return translate.from_wire(answer)
+        url = f"{self._base_url}/messages"
+        return translate.from_wire(
+            await self._http.json("POST", url, headers=self._headers(), body=body)
+        )
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
         body = translate.to_wire(request, stream=True)
         state = translate.StreamState(provider=self.name)
-        try:
-            async with self._session.post(
-                f"{self._base_url}/messages",
-                json=body,
-                headers=self._headers(),
-                timeout=self._timeout,
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                async for event in sse_events(lines(response)):
-                    chunk = translate.chunk_from_event(event.data, state)
-                    if chunk is not None:
-                        yield chunk
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        url = f"{self._base_url}/messages"
+        async with contextlib.aclosing(
+            self._http.events(url, headers=self._headers(), body=body)
+        ) as events:
+            async for event in events:
+                chunk = translate.chunk_from_event(event.data, state)
+                if chunk is not None:
+                    yield chunk
         if not state.finished:
-            raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
+            raise ended_early(self.name)
 
     async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
         raise UnsupportedFeature(f"{self.name}: Anthropic has no embeddings API")
@@ -101,18 +76,8 @@ class AnthropicProvider:
         query = {"limit": str(MODELS_PAGE_SIZE)}
         if after_id:
             query["after_id"] = after_id
-        try:
-            async with self._session.get(
-                f"{self._base_url}/models",
-                params=query,
-                headers=self._headers(),
-                timeout=self._timeout,
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                return await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        url = f"{self._base_url}/models"
+        return await self._http.json("GET", url, headers=self._headers(), query=query)
 
     async def list_models(self) -> list[ModelInfo]:
         models: list[ModelInfo] = []

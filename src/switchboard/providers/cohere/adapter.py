@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,9 +11,8 @@ import aiohttp
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.cohere import translate
-from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
-from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
-from switchboard.providers.transport import sse_events
+from switchboard.providers.errors import UpstreamError
+from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
 
 MODELS_PAGE_SIZE = 1000
 # A bound on GET /models pagination, should an upstream keep sending a next_page_token.
@@ -40,8 +39,9 @@ class CohereProvider:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._session = session
-        self._timeout = request_timeout(timeout)
+        self._http = Upstream(
+            name, session, request_timeout(timeout), translate.error_from_response
+        )
 
     def _headers(self) -> dict[str, str]:
         headers = {"accept": "application/json"}
@@ -49,25 +49,9 @@ class CohereProvider:
             headers["authorization"] = f"Bearer {self._api_key}"
         return headers
 
-    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
-        text = await response.text()
-        try:
-            body: Any = json.loads(text)
-        except ValueError:
-            body = None
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return translate.error_from_response(response.status, body, headers, self.name)
-
     async def _post_json(self, path: str, body: dict[str, Any]) -> Any:
-        try:
-            async with self._session.post(
-                f"{self._base_url}{path}", json=body, headers=self._headers(), timeout=self._timeout
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                return await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        url = f"{self._base_url}{path}"
+        return await self._http.json("POST", url, headers=self._headers(), body=body)
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         body = translate.to_wire(request, stream=False)
@@ -77,22 +61,16 @@ class CohereProvider:
         body = translate.to_wire(request, stream=True)
         state = translate.StreamState(provider=self.name)
         headers = {**self._headers(), "accept": "text/event-stream"}
-        try:
-            async with self._session.post(
-                f"{self._base_url}/chat", json=body, headers=headers, timeout=self._timeout
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                async for event in sse_events(lines(response)):
-                    chunk = translate.chunk_from_event(event.data, state)
-                    if chunk is not None:
-                        yield chunk
-                    if state.finished:
-                        break
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        events = self._http.events(f"{self._base_url}/chat", headers=headers, body=body)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                chunk = translate.chunk_from_event(event.data, state)
+                if chunk is not None:
+                    yield chunk
+                if state.finished:
+                    break
         if not state.finished:
-            raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
+            raise ended_early(self.name)
 
     async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
         vectors: list[list[float]] = []
@@ -108,18 +86,8 @@ class CohereProvider:
         query = {"page_size": str(MODELS_PAGE_SIZE)}
         if page_token:
             query["page_token"] = page_token
-        try:
-            async with self._session.get(
-                f"{models_base_url(self._base_url)}/models",
-                params=query,
-                headers=self._headers(),
-                timeout=self._timeout,
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                return await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        url = f"{models_base_url(self._base_url)}/models"
+        return await self._http.json("GET", url, headers=self._headers(), query=query)
 
     async def list_models(self) -> list[ModelInfo]:
         models: list[ModelInfo] = []

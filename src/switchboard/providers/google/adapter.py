@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -10,10 +10,9 @@ import aiohttp
 
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
-from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
-from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
+from switchboard.providers.errors import UpstreamError
+from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
 from switchboard.providers.google import translate
-from switchboard.providers.transport import sse_events
 
 MODELS_PAGE_SIZE = 1000
 # A bound on GET /models pagination, should an upstream keep sending a nextPageToken.
@@ -35,23 +34,15 @@ class GeminiProvider:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._session = session
-        self._timeout = request_timeout(timeout)
+        self._http = Upstream(
+            name, session, request_timeout(timeout), translate.error_from_response
+        )
 
     def _url(self, model: str, method: str) -> str:
         return f"{self._base_url}/{translate.model_path(model)}:{method}"
 
     def _headers(self) -> dict[str, str]:
         return {"x-goog-api-key": self._api_key} if self._api_key else {}
-
-    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
-        text = await response.text()
-        try:
-            body: Any = json.loads(text)
-        except ValueError:
-            body = None
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return translate.error_from_response(response.status, body, headers, self.name)
 
     async def _request(
         self,
@@ -61,20 +52,7 @@ class GeminiProvider:
         body: dict[str, Any] | None = None,
         query: Mapping[str, str] | None = None,
     ) -> Any:
-        try:
-            async with self._session.request(
-                method,
-                url,
-                json=body,
-                params=query,
-                headers=self._headers(),
-                timeout=self._timeout,
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                return await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        return await self._http.json(method, url, headers=self._headers(), body=body, query=query)
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         body = translate.to_wire(request)
@@ -84,26 +62,21 @@ class GeminiProvider:
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
         body = translate.to_wire(request)
         state = translate.StreamState(provider=self.name)
-        try:
-            async with self._session.post(
-                self._url(request.model, "streamGenerateContent"),
-                json=body,
-                params={"alt": "sse"},
-                headers=self._headers(),
-                timeout=self._timeout,
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                async for event in sse_events(lines(response)):
-                    chunk = translate.chunk_from_event(event.data, state)
-                    if chunk is not None:
-                        yield chunk
-                    if state.finished:
-                        break
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        events = self._http.events(
+            self._url(request.model, "streamGenerateContent"),
+            headers=self._headers(),
+            body=body,
+            query={"alt": "sse"},
+        )
+        async with contextlib.aclosing(events):
+            async for event in events:
+                chunk = translate.chunk_from_event(event.data, state)
+                if chunk is not None:
+                    yield chunk
+                if state.finished:
+                    break
         if not state.finished:
-            raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
+            raise ended_early(self.name)
 
     async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
         """Vectors in input order; Gemini reports no token usage for embeddings (0)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,10 +10,9 @@ import aiohttp
 
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
-from switchboard.providers.errors import UpstreamError, UpstreamUnreachable
-from switchboard.providers.fasthttp import TRANSPORT_ERRORS, lines, request_timeout, transport_error
+from switchboard.providers.errors import UpstreamError
+from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
 from switchboard.providers.openai import translate
-from switchboard.providers.transport import sse_events
 
 
 class OpenAIProvider:
@@ -31,8 +30,9 @@ class OpenAIProvider:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._session = session
-        self._timeout = request_timeout(timeout)
+        self._http = Upstream(
+            name, session, request_timeout(timeout), translate.error_from_response
+        )
 
     def _url(self, path: str, model: str) -> str:
         return f"{self._base_url}{path}"
@@ -40,25 +40,10 @@ class OpenAIProvider:
     def _headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
 
-    async def _error(self, response: aiohttp.ClientResponse) -> UpstreamError:
-        text = await response.text()
-        try:
-            body: Any = json.loads(text)
-        except ValueError:
-            body = None
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return translate.error_from_response(response.status, body, headers, self.name)
-
     async def _post_json(self, path: str, model: str, body: dict[str, Any]) -> Any:
-        try:
-            async with self._session.post(
-                self._url(path, model), json=body, headers=self._headers(), timeout=self._timeout
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                return await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        return await self._http.json(
+            "POST", self._url(path, model), headers=self._headers(), body=body
+        )
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         body = translate.to_wire(request, stream=False)
@@ -68,20 +53,15 @@ class OpenAIProvider:
         body = translate.to_wire(request, stream=True)
         url = self._url("/chat/completions", request.model)
         state = translate.StreamState(provider=self.name)
-        try:
-            async with self._session.post(
-                url, json=body, headers=self._headers(), timeout=self._timeout
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                async for event in sse_events(lines(response)):
-                    chunk = translate.chunk_from_event(event.data, state)
-                    if chunk is not None:
-                        yield chunk
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        async with contextlib.aclosing(
+            self._http.events(url, headers=self._headers(), body=body)
+        ) as events:
+            async for event in events:
+                chunk = translate.chunk_from_event(event.data, state)
+                if chunk is not None:
+                    yield chunk
         if not state.finished:
-            raise UpstreamUnreachable(f"{self.name} stream ended early", provider=self.name)
+            raise ended_early(self.name)
 
     async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
         body = {"model": model, "input": inputs, "encoding_format": "float"}
@@ -90,15 +70,7 @@ class OpenAIProvider:
         return vectors, int((answer.get("usage") or {}).get("prompt_tokens") or 0)
 
     async def list_models(self) -> list[ModelInfo]:
-        try:
-            async with self._session.get(
-                self._url("/models", ""), headers=self._headers(), timeout=self._timeout
-            ) as response:
-                if response.status >= 400:
-                    raise await self._error(response)
-                listing = await response.json(content_type=None)
-        except TRANSPORT_ERRORS as exc:
-            raise transport_error(exc, self.name) from None
+        listing = await self._http.json("GET", self._url("/models", ""), headers=self._headers())
         return [translate.model_from_wire(m, self.name) for m in listing.get("data", [])]
 
     async def health(self) -> bool:
