@@ -476,6 +476,20 @@ class UpdateOrganizationSettingsRequest(_message.Message):
     settings: SettingValues
     def __init__(self, organization_id: _Optional[str] = ..., settings: _Optional[_Union[SettingValues, _Mapping]] = ...) -> None: ...
 
+class GetKeySettingsRequest(_message.Message):
+    __slots__ = ("key_id",)
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    def __init__(self, key_id: _Optional[str] = ...) -> None: ...
+
+class UpdateKeySettingsRequest(_message.Message):
+    __slots__ = ("key_id", "settings")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    settings: SettingValues
+    def __init__(self, key_id: _Optional[str] = ..., settings: _Optional[_Union[SettingValues, _Mapping]] = ...) -> None: ...
+
 class Feature(_message.Message):
     __slots__ = ("name", "description", "prompt_template", "system_prompt", "model", "settings", "output_schema", "enabled")
     NAME_FIELD_NUMBER: _ClassVar[int]

@@ -158,6 +158,16 @@ class SettingsServiceStub:
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsRequest.SerializeToString,
                 response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
                 _registered_method=True)
+        self.GetKeySettings = channel.unary_unary(
+                '/switchboard.v1.SettingsService/GetKeySettings',
+                request_serializer=switchboard_dot_v1_dot_settings__pb2.GetKeySettingsRequest.SerializeToString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
+                _registered_method=True)
+        self.UpdateKeySettings = channel.unary_unary(
+                '/switchboard.v1.SettingsService/UpdateKeySettings',
+                request_serializer=switchboard_dot_v1_dot_settings__pb2.UpdateKeySettingsRequest.SerializeToString,
+                response_deserializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
+                _registered_method=True)
         self.GetFeature = channel.unary_unary(
                 '/switchboard.v1.SettingsService/GetFeature',
                 request_serializer=switchboard_dot_v1_dot_settings__pb2.GetFeatureRequest.SerializeToString,
@@ -357,6 +367,20 @@ class SettingsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetKeySettings(self, request, context):
+        """Returns an API key's settings (the narrowest stored scope).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateKeySettings(self, request, context):
+        """Replaces an API key's settings.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetFeature(self, request, context):
         """Returns a feature: its template, model, settings and output schema.
         """
@@ -507,6 +531,16 @@ def add_SettingsServiceServicer_to_server(servicer, server):
             'UpdateOrganizationSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateOrganizationSettings,
                     request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsRequest.FromString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
+            ),
+            'GetKeySettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetKeySettings,
+                    request_deserializer=switchboard_dot_v1_dot_settings__pb2.GetKeySettingsRequest.FromString,
+                    response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
+            ),
+            'UpdateKeySettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateKeySettings,
+                    request_deserializer=switchboard_dot_v1_dot_settings__pb2.UpdateKeySettingsRequest.FromString,
                     response_serializer=switchboard_dot_v1_dot_settings__pb2.ScopedSettings.SerializeToString,
             ),
             'GetFeature': grpc.unary_unary_rpc_method_handler(
@@ -1181,6 +1215,60 @@ class SettingsService:
             target,
             '/switchboard.v1.SettingsService/UpdateOrganizationSettings',
             switchboard_dot_v1_dot_settings__pb2.UpdateOrganizationSettingsRequest.SerializeToString,
+            switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetKeySettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.v1.SettingsService/GetKeySettings',
+            switchboard_dot_v1_dot_settings__pb2.GetKeySettingsRequest.SerializeToString,
+            switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateKeySettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/switchboard.v1.SettingsService/UpdateKeySettings',
+            switchboard_dot_v1_dot_settings__pb2.UpdateKeySettingsRequest.SerializeToString,
             switchboard_dot_v1_dot_settings__pb2.ScopedSettings.FromString,
             options,
             channel_credentials,

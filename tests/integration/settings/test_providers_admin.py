@@ -197,3 +197,16 @@ async def test_sync_adds_disabled_models_unless_asked(running, admin, upstream) 
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await chat(running.channel, "acme/vendor/model-000")
     assert caught.value.code() is grpc.StatusCode.NOT_FOUND
+
+
+async def test_an_open_circuit_shows_as_unhealthy(running, admin, upstream) -> None:
+    provider = await admin.CreateProvider(create(upstream))
+    await add_model(admin, model="broken")
+    for _ in range(2):  # 3 attempts each: 6 consecutive failures open the breaker (5)
+        with pytest.raises(grpc.aio.AioRpcError):
+            await chat(running.channel, "acme/broken")
+    shown = await admin.GetProvider(settings_pb2.GetProviderRequest(id=provider.id))
+    assert (shown.health_status, shown.last_error) == (
+        "unhealthy",
+        "circuit open: consecutive failures on live traffic",
+    )

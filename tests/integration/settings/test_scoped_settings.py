@@ -208,3 +208,26 @@ async def test_scoped_retries_and_timeout_bound_calls(running, admin, upstream) 
         await chat(running.channel, "acme/hang")
     assert hang.value.code() is grpc.StatusCode.DEADLINE_EXCEEDED
     assert upstream.calls["hang"] == 1
+
+
+async def test_a_key_scope_overrides_the_wider_ones(running, admin, make_key) -> None:
+    key, channel = await make_key(permissions=["ai:chat"])
+    await admin.UpdateGlobalSettings(
+        settings_pb2.UpdateGlobalSettingsRequest(settings=values(max_tokens=50))
+    )
+    await admin.UpdateKeySettings(
+        settings_pb2.UpdateKeySettingsRequest(key_id=key.id, settings=values(max_tokens=2))
+    )
+    stored = await admin.GetKeySettings(settings_pb2.GetKeySettingsRequest(key_id=key.id))
+    assert (stored.scope, stored.scope_id, stored.settings.max_tokens) == ("key", key.id, 2)
+    effective = await admin.GetEffectiveSettings(
+        settings_pb2.GetEffectiveSettingsRequest(key_id=key.id)
+    )
+    assert sources(effective)["max_tokens"] == (2, "key")
+    words = [{"role": "user", "content": "a b c d"}]
+    assert (await chat(channel, "echo/echo-1", messages=words))["usage"]["completion_tokens"] == 2
+    admin_reply = await chat(running.channel, "echo/echo-1", messages=words)
+    assert admin_reply["usage"]["completion_tokens"] == 5  # the global 50 does not cut it
+    with pytest.raises(grpc.aio.AioRpcError) as unknown:
+        await admin.GetKeySettings(settings_pb2.GetKeySettingsRequest(key_id="nope"))
+    assert unknown.value.code() is grpc.StatusCode.NOT_FOUND

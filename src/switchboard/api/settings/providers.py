@@ -22,7 +22,12 @@ from switchboard.security.secrets import mask
 from switchboard.v1 import settings_pb2
 
 
-def provider_to_proto(row: Provider) -> settings_pb2.Provider:
+CIRCUIT_OPEN = "circuit open: consecutive failures on live traffic"
+
+
+def provider_to_proto(row: Provider, circuit_open: bool = False) -> settings_pb2.Provider:
+    """`health_status` is the last probe's verdict, or "unhealthy" while live traffic has
+    opened this replica's circuit breaker for the provider."""
     message = settings_pb2.Provider(
         id=row.id,
         name=row.name,
@@ -40,6 +45,8 @@ def provider_to_proto(row: Provider) -> settings_pb2.Provider:
     )
     if row.last_check_at is not None:
         message.last_check_at.CopyFrom(timestamp(row.last_check_at))
+    if circuit_open:
+        message.health_status, message.last_error = "unhealthy", CIRCUIT_OPEN
     return message
 
 
@@ -85,6 +92,9 @@ class ProvidersArea(SettingsArea):
             max_retries=fields.max_retries(request.max_retries) if request.max_retries else None,
         )
 
+    def _shown(self, row: Provider) -> settings_pb2.Provider:
+        return provider_to_proto(row, self._deps.router.circuit_open(row.name))
+
     def _spec(self, row: Provider) -> ProviderSpec:
         key = (
             self._deps.vault.decrypt(row.encrypted_credentials) if row.encrypted_credentials else ""
@@ -100,7 +110,7 @@ class ProvidersArea(SettingsArea):
         async with self._sessions() as session:
             rows, total = await repo.list_providers(session, offset=page.offset, limit=page.limit)
         return settings_pb2.ListProvidersResponse(
-            data=[provider_to_proto(r) for r in rows],
+            data=[self._shown(r) for r in rows],
             pagination=pagination(page.number, page.limit, total),
         )
 
@@ -108,7 +118,7 @@ class ProvidersArea(SettingsArea):
         self, request: settings_pb2.GetProviderRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.Provider:
         async with self._sessions() as session:
-            return provider_to_proto(await repo.get_provider(session, request.id))
+            return self._shown(await repo.get_provider(session, request.id))
 
     async def CreateProvider(
         self, request: settings_pb2.CreateProviderRequest, context: grpc.aio.ServicerContext

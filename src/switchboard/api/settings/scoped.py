@@ -1,4 +1,4 @@
-"""Scoped settings (global, organization), the effective view, validation, and features."""
+"""Scoped settings (global, organization, key), the effective view, validation, features."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from switchboard.api.convert import timestamp
 from switchboard.api.settings.base import SettingsArea, audited, caller
 from switchboard.db.repositories import settings as repo
-from switchboard.db.schema import Organization, Provider, Setting
+from switchboard.db.schema import ApiKey, Organization, Provider, Setting
 from switchboard.errors import InvalidRequest, NotFound
 from switchboard.settings.features import check_schema, placeholders
 from switchboard.settings.resolve import effective_to_proto
@@ -150,6 +150,29 @@ class ScopedSettingsArea(SettingsArea):
     ) -> settings_pb2.ScopedSettings:
         organization = _organization_of(request.organization_id)
         return await self._put_scope("organization", organization, request.settings)
+
+    async def _key_scope(self, key_id: str) -> str:
+        """A key the caller may configure: one of its organization's (any, for a global
+        admin); another is NOT_FOUND."""
+        principal = caller()
+        async with self._sessions() as session:
+            row = await session.get(ApiKey, key_id) if key_id else None
+        if row is None or not (
+            principal.is_global or row.organization_id == principal.organization_id
+        ):
+            raise NotFound(f"No API key with id {key_id!r}.", param="key_id")
+        return row.id
+
+    async def GetKeySettings(
+        self, request: settings_pb2.GetKeySettingsRequest, context: grpc.aio.ServicerContext
+    ) -> settings_pb2.ScopedSettings:
+        return await self._get_scope("key", await self._key_scope(request.key_id))
+
+    async def UpdateKeySettings(
+        self, request: settings_pb2.UpdateKeySettingsRequest, context: grpc.aio.ServicerContext
+    ) -> settings_pb2.ScopedSettings:
+        key_id = await self._key_scope(request.key_id)
+        return await self._put_scope("key", key_id, request.settings)
 
     async def GetEffectiveSettings(
         self, request: settings_pb2.GetEffectiveSettingsRequest, context: grpc.aio.ServicerContext
