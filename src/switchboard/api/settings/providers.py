@@ -21,7 +21,6 @@ from switchboard.providers.registry import BUILTIN_PROVIDERS, ProviderSpec
 from switchboard.security.secrets import mask
 from switchboard.v1 import settings_pb2
 
-
 CIRCUIT_OPEN = "circuit open: consecutive failures on live traffic"
 
 
