@@ -39,12 +39,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from switchboard._ports import free_port
+from switchboard.auth.keys import generate_key
 from switchboard.db.engine import sync_url
 from switchboard.db.migrate import upgrade
 from switchboard.db.schema import LlmLog, Model, ModelPrice, Provider
 from switchboard.security.secrets import Vault
 
 ROOT = Path(__file__).resolve().parents[1]
+# Registered as the bootstrap admin key; every request sends it (chat needs a key since #4).
+ADMIN_KEY = generate_key()
+AUTH = {"authorization": f"Bearer {ADMIN_KEY}"}
 ADMIN_URL = os.environ.get("SWITCHBOARD_TEST_PG_ADMIN_URL", "postgresql://root@127.0.0.1:5432/test")
 BODY = {"model": "bench/ok", "messages": [{"role": "user", "content": "hello, how are you today?"}]}
 
@@ -107,6 +111,7 @@ def wrk(url: str, body: dict, connections: int, seconds: float) -> tuple[float, 
     script.write_text(
         'wrk.method = "POST"\n'
         'wrk.headers["content-type"] = "application/json"\n'
+        f'wrk.headers["authorization"] = "{AUTH["authorization"]}"\n'
         f"wrk.body = [[{json.dumps(body)}]]\n"
     )
     result = subprocess.run(
@@ -135,6 +140,7 @@ def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, 
         **os.environ,
         "SWITCHBOARD_DATABASE_URL": url,
         "SWITCHBOARD_MASTER_KEY": master_key,
+        "SWITCHBOARD_ADMIN_KEY": ADMIN_KEY,
         "SWITCHBOARD_HTTP_PORT": str(http_port),
         "SWITCHBOARD_GRPC_ADDR": f"127.0.0.1:{free_port()}",
         "SWITCHBOARD_ENVOY_ADMIN_PORT": str(free_port()),
@@ -172,9 +178,10 @@ def report(name: str, samples: list[float], errors: int) -> dict[str, float]:
 
 async def latency_phase(rest: str, upstream: str, args: argparse.Namespace) -> int:
     print(f"Open loop at {args.rate:.0f} rps for {args.seconds:.0f} s (lean raw-socket client):")
-    await open_loop(f"{rest}/api/v1/chat/completions", BODY, 50, 2)  # warm-up
+    chat = f"{rest}/api/v1/chat/completions"
+    await open_loop(chat, BODY, 50, 2, headers=AUTH)  # warm-up
     direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
-    via, e2 = await open_loop(f"{rest}/api/v1/chat/completions", BODY, args.rate, args.seconds)
+    via, e2 = await open_loop(chat, BODY, args.rate, args.seconds, headers=AUTH)
     d, v = report("direct to upstream", direct, e1), report("via Envoy + gateway", via, e2)
     print("  added by the gateway         " + "  ".join(f"{k} {v[k] - d[k]:7.3f} ms" for k in d))
     return 100 + len(via) + e2

@@ -35,17 +35,23 @@ class Connection:
                 return
 
 
-def post_bytes(url: str, body: dict) -> bytes:
+def post_bytes(url: str, body: dict, headers: dict[str, str] | None = None) -> bytes:
     parts = urlsplit(url)
     data = json.dumps(body).encode()
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     return (
-        f"POST {parts.path} HTTP/1.1\r\nhost: {parts.netloc}\r\n"
+        f"POST {parts.path} HTTP/1.1\r\nhost: {parts.netloc}\r\n{extra}"
         f"content-type: application/json\r\ncontent-length: {len(data)}\r\n\r\n"
     ).encode() + data
 
 
 async def open_loop(
-    url: str, body: dict, rate: float, seconds: float, connections: int = 64
+    url: str,
+    body: dict,
+    rate: float,
+    seconds: float,
+    connections: int = 64,
+    headers: dict[str, str] | None = None,
 ) -> tuple[list[float], int]:
     """Send `rate` requests per second for `seconds`; returns latencies (ms) and errors."""
     parts = urlsplit(url)
@@ -53,7 +59,7 @@ async def open_loop(
     for _ in range(connections):
         reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
         pool.put_nowait(Connection(reader, writer))
-    payload = post_bytes(url, body)
+    payload = post_bytes(url, body, headers)
     latencies: list[float] = []
     errors = 0
 

@@ -65,13 +65,18 @@ class Reservation:
 
 
 def holds_for(principal: Principal, worst_case_pico: int, now: datetime) -> list[Hold]:
-    amount = max(1, to_nano(worst_case_pico))
     scopes = [("key", principal.key_id, principal.key_limits)]
     if principal.organization_id:
         scopes.append(("organization", principal.organization_id, principal.organization_limits))
+    scopes = [
+        s for s in scopes if (s[2].daily_budget_pico, s[2].monthly_budget_pico) != (None, None)
+    ]
+    if not scopes:
+        return []
+    amount = max(1, to_nano(worst_case_pico))
+    daily, monthly = periods(now)
     holds = []
     for scope, scope_id, limits in scopes:
-        daily, monthly = periods(now)
         for period, budget in (
             (daily, limits.daily_budget_pico),
             (monthly, limits.monthly_budget_pico),

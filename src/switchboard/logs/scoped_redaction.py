@@ -1,7 +1,8 @@
 """Redaction as the scoped settings say: when no scope sets `redaction` or `store_bodies`,
 the process-wide rules (SWITCHBOARD_REDACTION) apply; otherwise the record's effective
 policy (global -> organization -> feature -> key) does, and `store_bodies: false` keeps no
-bodies at all. Runs in the log writer's thread, never on the request path."""
+bodies at all. Runs in the log writer's thread, never on the request path; each scope's
+decision is made once per settings snapshot."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ POLICY_SOURCES = (
     "redaction.rules",
     "redaction.custom_patterns",
 )
+Action = Callable[[dict[str, Any]], None]
 
 
 class RecordRedactor(Protocol):
@@ -44,6 +46,8 @@ class ScopedRedaction:
         self._fallback = fallback
         self._snapshot = snapshot
         self._built: dict[tuple[tuple[str, ...], tuple[str, ...]], Redactor] = {}
+        self._decided: dict[Scope, Action] = {}
+        self._decided_for: SettingsSnapshot | None = None
 
     def _redactor(self, rules: tuple[str, ...], patterns: tuple[str, ...]) -> Redactor:
         key = (rules, patterns)
@@ -52,16 +56,23 @@ class ScopedRedaction:
             self._built[key] = Redactor.build(rules, custom)
         return self._built[key]
 
-    def record(self, record: dict[str, Any]) -> None:
-        effective = self._snapshot().effective(_scope(record))
+    def _decide(self, snapshot: SettingsSnapshot, scope: Scope) -> Action:
+        effective = snapshot.effective(scope)
         if all(effective.sources.get(name) == DEFAULT_SCOPE for name in POLICY_SOURCES):
-            self._fallback.record(record)
-            return
+            return self._fallback.record
         if not effective.values["store_bodies"]:
-            _drop_bodies(record)
-            return
+            return _drop_bodies
         policy = effective.values["redaction"]
         enabled = bool(policy["enabled"])
         rules = tuple(policy["rules"]) if enabled else ()
         patterns = tuple(policy["custom_patterns"]) if enabled else ()
-        self._redactor(rules, patterns).record(record)
+        return self._redactor(rules, patterns).record
+
+    def record(self, record: dict[str, Any]) -> None:
+        snapshot, scope = self._snapshot(), _scope(record)
+        if snapshot is not self._decided_for:
+            self._decided, self._decided_for = {}, snapshot
+        action = self._decided.get(scope)
+        if action is None:
+            action = self._decided[scope] = self._decide(snapshot, scope)
+        action(record)

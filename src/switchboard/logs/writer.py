@@ -16,11 +16,12 @@ import contextlib
 import json
 import logging
 import os
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -202,19 +203,22 @@ class LogWriter:
 
 async def insert_records(engine: AsyncEngine, records: list[Record], batch_size: int = 500) -> None:
     """Insert the records not yet present and add exactly those to the rollups, in one
-    transaction (idempotent on request_id)."""
-    dialect = engine.dialect.name
-    statement = _DIALECT_INSERT.get(dialect, insert)(LlmLog.__table__)
-    statement = statement.on_conflict_do_nothing(index_elements=["request_id"]).returning(
-        LlmLog.request_id
-    )
+    transaction (idempotent on request_id).
+
+    A plain executemany (no RETURNING: psycopg would parse one giant multi-row statement per
+    batch, on the event loop) with ids assigned afresh for each attempt (records are never
+    mutated, so a spooled one gets a new id when replayed), then one SELECT by those ids says
+    which rows are new: a record already stored is never counted twice."""
+    statement = _DIALECT_INSERT.get(engine.dialect.name, insert)(LlmLog.__table__)
+    statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
     async with engine.begin() as connection:
         for chunk in _chunks(records, batch_size):
-            result = await connection.execute(statement, chunk)
-            inserted = set(result.scalars().all())
-            await rollups.add(
-                connection, aggregate(r for r in chunk if r["request_id"] in inserted)
-            )
+            attempt = [{**record, "id": record.get("id") or str(uuid.uuid4())} for record in chunk]
+            await connection.execute(statement, attempt)
+            ids = [row["id"] for row in attempt]
+            found = await connection.scalars(select(LlmLog.id).where(LlmLog.id.in_(ids)))
+            inserted = set(found)
+            await rollups.add(connection, aggregate(r for r in attempt if r["id"] in inserted))
 
 
 def _chunks(records: list[Record], size: int) -> list[list[Record]]:
