@@ -160,3 +160,25 @@ def test_the_provider_key_is_not_in_the_sqlite_file(stack, provider, e2e_sqlite_
     for path in (database, database.with_name(database.name + "-wal")):
         if path.exists():
             assert SECRET.encode() not in path.read_bytes()
+
+
+def test_models_and_aliases_over_rest(stack, provider) -> None:
+    config = add_model(stack, provider, model="flaky")
+    path = f"/api/v1/settings/models/{config['id']}"
+    repriced = call(stack, "PUT", path, json={"output_price_per_mtok": "0.9"}).json()
+    assert (repriced["input_price_per_mtok"], repriced["output_price_per_mtok"]) == ("0.15", "0.9")
+    listed = call(stack, "GET", f"/api/v1/settings/models?provider={provider['name']}").json()
+    assert [m["full_name"] for m in listed["data"]] == [f"{provider['name']}/flaky"]
+    bad = error(call(stack, "PUT", path, json={"input_price_per_mtok": "-2"}), 400)
+    assert bad["param"] == "input_price_per_mtok"
+    alias = unique("alias")
+    target = {"target": f"{provider['name']}/flaky"}
+    assert call(stack, "PUT", f"/api/v1/settings/aliases/{alias}", json=target).status_code == 200
+    aliases = call(stack, "GET", "/api/v1/settings/aliases?limit=500").json()["data"]
+    assert {"alias": alias, **target} in aliases
+    assert call(stack, "DELETE", f"/api/v1/settings/aliases/{alias}").status_code == 200
+    assert (
+        error(call(stack, "DELETE", f"/api/v1/settings/aliases/{alias}"), 404)["param"] == "alias"
+    )
+    assert call(stack, "DELETE", path).status_code == 200
+    assert error(call(stack, "PUT", path, json={"enabled": True}), 404)["code"] == "NOT_FOUND"
