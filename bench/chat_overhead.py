@@ -167,6 +167,17 @@ def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, 
     raise SystemExit("the stack did not start")
 
 
+def stop(process: subprocess.Popen[str] | None) -> None:
+    """Let the launcher stop its server and Envoy (SIGKILL would orphan them)."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def report(name: str, samples: list[float], errors: int) -> dict[str, float]:
     cut = percentiles(samples)
     print(
@@ -232,8 +243,7 @@ def main() -> None:
             f" ({'equal' if logged == handled else 'MISMATCH'})"
         )
     finally:
-        if process is not None and process.poll() is None:
-            process.kill()
+        stop(process)
         fake.kill()
         drop_database(url)
 
