@@ -46,6 +46,7 @@ from switchboard.providers.fasthttp import make_session
 from switchboard.providers.registry import Clients, builtin_providers
 from switchboard.providers.transport import make_client
 from switchboard.security.secrets import Vault
+from switchboard.settings.snapshot import Retention
 
 DIRECTORY_REFRESH_SECONDS = 5.0
 LAST_USED_FLUSH_SECONDS = 30.0
@@ -166,19 +167,31 @@ class Runtime:
 
         return HealthChecker(database, _redis_probe(self.redis), self.providers)
 
+    def retention(self) -> Retention:
+        """Days to keep log records: the settings' (global, per organization), else the env's."""
+        return self.directory.current.settings.retention(self.config.log_retention_days)
+
     async def purge_expired_logs(self) -> int:
-        """Delete log records older than the retention period (rollups keep their sums)."""
-        cutoff = datetime.now(UTC) - timedelta(days=self.config.log_retention_days)
+        """Delete log records past their organization's retention, or the global one (rollups
+        keep their sums)."""
+        retention, now = self.retention(), datetime.now(UTC)
+        purged = 0
+        for organization, days in retention.organizations.items():
+            purged += await self._purge(now - timedelta(days=days), organization_id=organization)
+        cutoff = now - timedelta(days=retention.days)
+        purged += await self._purge(cutoff, except_organizations=list(retention.organizations))
+        if purged:
+            log.info("retention: deleted %d log records", purged)
+        return purged
+
+    async def _purge(self, cutoff: datetime, **which: Any) -> int:
         purged = 0
         while True:
             async with self.sessions.begin() as session:
-                deleted = await delete_before(session, cutoff)
+                deleted = await delete_before(session, cutoff, **which)
             purged += deleted
             if deleted <= 0:
-                break
-        if purged:
-            log.info("retention: deleted %d log records older than %s", purged, cutoff.date())
-        return purged
+                return purged
 
     async def _purge_every(self, seconds: float) -> None:
         while True:

@@ -88,7 +88,7 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
         KeysServicer(runtime.sessions, runtime.gate.authenticator), server
     )
     logs_pb2_grpc.add_LogsServiceServicer_to_server(
-        LogsServicer(runtime.sessions, runtime.counters, runtime.config.log_retention_days),
+        LogsServicer(runtime.sessions, runtime.counters, lambda: runtime.retention().shortest),
         server,
     )
     analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server(

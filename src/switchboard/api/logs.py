@@ -5,7 +5,7 @@ a record outside it is NOT_FOUND."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import grpc
 from google.api import httpbody_pb2
@@ -48,11 +48,12 @@ class LogsServicer(logs_pb2_grpc.LogsServiceServicer):
         self,
         sessions: async_sessionmaker[AsyncSession],
         counters: CounterStore,
-        retention_days: int,
+        shortest_retention_days: Callable[[], int],
     ) -> None:
         self._sessions = sessions
         self._counters = counters
-        self._retention_days = retention_days
+        # Summaries count raw rows older than this (rollups still hold purged rows' sums).
+        self._shortest_retention_days = shortest_retention_days
 
     async def ListLogs(
         self, request: logs_pb2.ListLogsRequest, context: grpc.aio.ServicerContext
@@ -66,7 +67,7 @@ class LogsServicer(logs_pb2_grpc.LogsServiceServicer):
             rows, more = await repo.list_page(
                 session, query, scope, offset=page.offset, limit=page.limit, cursor=cursor
             )
-            summary = await summarize(session, query, scope, self._retention_days)
+            summary = await summarize(session, query, scope, self._shortest_retention_days())
         return logs_pb2.ListLogsResponse(
             data=[render.entry(r) for r in rows],
             pagination=pagination(

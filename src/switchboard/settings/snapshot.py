@@ -35,6 +35,18 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How many days log records are kept: everywhere, and where an organization says."""
+
+    days: int
+    organizations: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def shortest(self) -> int:
+        return min([self.days, *self.organizations.values()])
+
+
+@dataclass(frozen=True)
 class SettingsSnapshot:
     # (scope, scope_id) -> the values set there; the global scope's id is "".
     scoped: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
@@ -72,3 +84,14 @@ class SettingsSnapshot:
             }
             self._overrides[scope] = cached
         return cached
+
+    def retention(self, default_days: int) -> Retention:
+        """`log_retention_days` of the global scope (else `default_days`) and of each
+        organization that sets its own."""
+        days = self.scoped.get(("global", ""), {}).get("log_retention_days") or default_days
+        organizations = {
+            scope_id: values["log_retention_days"]
+            for (scope, scope_id), values in self.scoped.items()
+            if scope == "organization" and values.get("log_retention_days")
+        }
+        return Retention(days, organizations)

@@ -16,6 +16,7 @@ from fakes.log_rows import insert_rows, log_row
 from fakes.seed import logged
 from prometheus_client import generate_latest
 
+from switchboard.db.repositories.settings import put_scope
 from switchboard.v1 import (
     keys_pb2,
     keys_pb2_grpc,
@@ -278,6 +279,26 @@ async def test_retention_deletes_only_records_past_the_period(running) -> None:
     assert await running.runtime.purge_expired_logs() == 3
     left = await logs(running.channel).ListLogs(logs_pb2.ListLogsRequest())
     assert [e.id for e in left.data] == [fresh[0]["id"]]
+
+
+async def test_retention_follows_global_and_organization_settings(running) -> None:
+    now = datetime.now(UTC)
+    rows = [
+        log_row(0, organization_id="org-a", created_at=now - timedelta(days=3)),
+        log_row(1, organization_id="org-b", created_at=now - timedelta(days=3)),
+        log_row(2, organization_id="org-b", created_at=now - timedelta(days=11)),
+        log_row(3, organization_id=None, created_at=now - timedelta(days=11)),
+    ]
+    await insert_rows(running, rows)
+    async with running.runtime.sessions.begin() as session:
+        await put_scope(session, "global", "", {"log_retention_days": 10})
+        await put_scope(session, "organization", "org-a", {"log_retention_days": 2})
+    await running.runtime.directory.refresh()
+    assert running.runtime.retention().shortest == 2
+    assert await running.runtime.purge_expired_logs() == 3
+    left = await logs(running.channel).ListLogs(logs_pb2.ListLogsRequest())
+    assert [e.id for e in left.data] == [rows[1]["id"]]
+    assert left.summary.total_requests == 1  # the purged rows' rollups are not counted
 
 
 async def test_call_metrics_are_exported(running) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -196,10 +196,27 @@ async def delete_logs(session: AsyncSession, query: LogQuery, scope: Scope) -> i
     return len(ids)
 
 
-async def delete_before(session: AsyncSession, cutoff: datetime, *, batch: int = 10_000) -> int:
-    """Delete up to `batch` records older than `cutoff` (the retention job loops on this)."""
-    oldest = select(LlmLog.id).where(LlmLog.created_at < cutoff).limit(batch)
-    ids = list((await session.scalars(oldest)).all())
+async def delete_before(
+    session: AsyncSession,
+    cutoff: datetime,
+    *,
+    organization_id: str | None = None,
+    except_organizations: Collection[str] = (),
+    batch: int = 10_000,
+) -> int:
+    """Delete up to `batch` records older than `cutoff` (the retention job loops on this):
+    of one organization, or of every organization but the excepted ones."""
+    oldest = select(LlmLog.id).where(LlmLog.created_at < cutoff)
+    if organization_id is not None:
+        oldest = oldest.where(LlmLog.organization_id == organization_id)
+    elif except_organizations:
+        oldest = oldest.where(
+            or_(
+                LlmLog.organization_id.is_(None),
+                LlmLog.organization_id.not_in(list(except_organizations)),
+            )
+        )
+    ids = list((await session.scalars(oldest.limit(batch))).all())
     if ids:
         await session.execute(delete(LlmLog).where(LlmLog.id.in_(ids)))
     # Counted from the ids: some drivers report rowcount -1 for this statement.
