@@ -134,6 +134,22 @@ def handled_requests(metrics_url: str) -> int:
     return int(sum(float(v) for v in re.findall(pattern, text)))
 
 
+def loop_lag(metrics_url: str) -> str:
+    """The server's event-loop lag quantiles, read off its histogram's bucket bounds."""
+    text = httpx.get(metrics_url).text
+    pattern = r'switchboard_event_loop_lag_seconds_bucket\{le="([^"]+)"\} ([\d.e+]+)'
+    buckets = [(float(le), float(count)) for le, count in re.findall(pattern, text)]
+    total = buckets[-1][1] if buckets else 0
+    if not total:
+        return "no samples"
+
+    def bound(quantile: float) -> str:
+        limit = next(le for le, count in buckets if count >= quantile * total)
+        return f"<= {limit * 1000:g} ms"
+
+    return f"p50 {bound(0.5)}, p99 {bound(0.99)}, p99.9 {bound(0.999)} ({total:.0f} probes)"
+
+
 def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, str]:
     http_port, metrics_port = free_port(), free_port()
     env = {
@@ -233,6 +249,7 @@ def main() -> None:
         seed(url, master_key, upstream)
         process, rest, metrics = start_stack(url, master_key)
         asyncio.run(latency_phase(rest, upstream, args))
+        print(f"  server event-loop lag up to here: {loop_lag(metrics)}")
         throughput_phase(rest, args)
         handled = handled_requests(metrics)
         process.send_signal(signal.SIGINT)

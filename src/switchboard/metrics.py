@@ -45,6 +45,13 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.loop_lag = Histogram(
+            "switchboard_event_loop_lag_seconds",
+            "How late the event loop ran a timer: time every request on this replica waited "
+            "behind other work.",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.limit_backend_errors = Counter(
             "switchboard_ratelimit_backend_errors",
             "Redis failures of the rate-limit/budget counters (per-replica counters took over).",

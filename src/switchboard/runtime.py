@@ -52,6 +52,7 @@ DIRECTORY_REFRESH_SECONDS = 5.0
 LAST_USED_FLUSH_SECONDS = 30.0
 RETENTION_INTERVAL_SECONDS = 3600.0
 REDIS_TIMEOUT_SECONDS = 0.25
+LOOP_LAG_PROBE_SECONDS = 0.05
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Runtime:
     resilience: Resilience = field(default_factory=Resilience)
     _usage_flusher: asyncio.Task[None] | None = None
     _retention: asyncio.Task[None] | None = None
+    _loop_lag: asyncio.Task[None] | None = None
 
     @classmethod
     def build(cls, config: Config) -> Runtime:
@@ -119,6 +121,7 @@ class Runtime:
         )
         self._usage_flusher = asyncio.create_task(self._flush_usage_every(LAST_USED_FLUSH_SECONDS))
         self._retention = asyncio.create_task(self._purge_every(RETENTION_INTERVAL_SECONDS))
+        self._loop_lag = asyncio.create_task(self._measure_loop_lag())
 
     def settings_deps(self, router: Router) -> SettingsDeps:
         return SettingsDeps(
@@ -193,6 +196,13 @@ class Runtime:
             if deleted <= 0:
                 return purged
 
+    async def _measure_loop_lag(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            expected = loop.time() + LOOP_LAG_PROBE_SECONDS
+            await asyncio.sleep(LOOP_LAG_PROBE_SECONDS)
+            self.metrics.loop_lag.observe(max(0.0, loop.time() - expected))
+
     async def _purge_every(self, seconds: float) -> None:
         while True:
             try:
@@ -202,7 +212,7 @@ class Runtime:
             await asyncio.sleep(seconds)
 
     async def close(self) -> None:
-        for task in (self._usage_flusher, self._retention):
+        for task in (self._usage_flusher, self._retention, self._loop_lag):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -310,6 +310,7 @@ async def test_call_metrics_are_exported(running) -> None:
     assert 'switchboard_llm_tokens_total{kind="prompt"' in text
     assert "switchboard_log_queue_depth" in text
     assert "switchboard_log_spool_bytes 0.0" in text
+    assert "switchboard_event_loop_lag_seconds_bucket" in text
 
 
 async def test_summary_is_exact_across_the_retention_edge(running) -> None:
