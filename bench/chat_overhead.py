@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 import psycopg
 from cryptography.fernet import Fernet
-from loadgen import open_loop
+from loadgen import grpc_open_loop, open_loop
 from sqlalchemy import create_engine, func, pool, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -150,15 +150,16 @@ def loop_lag(metrics_url: str) -> str:
     return f"p50 {bound(0.5)}, p99 {bound(0.99)}, p99.9 {bound(0.999)} ({total:.0f} probes)"
 
 
-def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, str]:
+def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, str, str]:
     http_port, metrics_port = free_port(), free_port()
+    grpc_addr = f"127.0.0.1:{free_port()}"
     env = {
         **os.environ,
         "SWITCHBOARD_DATABASE_URL": url,
         "SWITCHBOARD_MASTER_KEY": master_key,
         "SWITCHBOARD_ADMIN_KEY": ADMIN_KEY,
         "SWITCHBOARD_HTTP_PORT": str(http_port),
-        "SWITCHBOARD_GRPC_ADDR": f"127.0.0.1:{free_port()}",
+        "SWITCHBOARD_GRPC_ADDR": grpc_addr,
         "SWITCHBOARD_ENVOY_ADMIN_PORT": str(free_port()),
         "SWITCHBOARD_METRICS_ADDR": f"127.0.0.1:{metrics_port}",
         "SWITCHBOARD_VAR_DIR": f"/tmp/sb-bench-{uuid.uuid4().hex[:8]}",
@@ -175,7 +176,7 @@ def start_stack(url: str, master_key: str) -> tuple[subprocess.Popen[str], str, 
     for _ in range(300):
         try:
             if httpx.get(f"{rest}/api/v1/health", timeout=1).status_code == 200:
-                return process, rest, f"http://127.0.0.1:{metrics_port}/metrics"
+                return process, rest, f"http://127.0.0.1:{metrics_port}/metrics", grpc_addr
         except httpx.TransportError:
             pass
         time.sleep(0.1)
@@ -214,6 +215,16 @@ async def latency_phase(rest: str, upstream: str, args: argparse.Namespace) -> i
     return 100 + len(via) + e2
 
 
+async def grpc_phase(grpc_addr: str, upstream: str, args: argparse.Namespace) -> None:
+    """The same rate straight to the server's gRPC port: what Envoy adds and what it does not."""
+    metadata = tuple(AUTH.items())
+    await grpc_open_loop(grpc_addr, BODY, 50, 2, metadata)  # warm-up
+    direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
+    via, e2 = await grpc_open_loop(grpc_addr, BODY, args.rate, args.seconds, metadata)
+    d, v = report("direct to upstream", direct, e1), report("gRPC to gateway (no Envoy)", via, e2)
+    print("  added without Envoy          " + "  ".join(f"{k} {v[k] - d[k]:7.3f} ms" for k in d))
+
+
 def throughput_phase(rest: str, args: argparse.Namespace) -> int:
     print(f"Closed loop (wrk, {args.concurrency} connections, {args.seconds:.0f} s):")
     sent = 0
@@ -247,8 +258,9 @@ def main() -> None:
     process = None
     try:
         seed(url, master_key, upstream)
-        process, rest, metrics = start_stack(url, master_key)
+        process, rest, metrics, grpc_addr = start_stack(url, master_key)
         asyncio.run(latency_phase(rest, upstream, args))
+        asyncio.run(grpc_phase(grpc_addr, upstream, args))
         print(f"  server event-loop lag up to here: {loop_lag(metrics)}")
         throughput_phase(rest, args)
         handled = handled_requests(metrics)

@@ -88,3 +88,39 @@ async def open_loop(
     while not pool.empty():
         pool.get_nowait().writer.close()
     return latencies, errors
+
+
+async def grpc_open_loop(
+    target: str, body: dict, rate: float, seconds: float, metadata: tuple[tuple[str, str], ...]
+) -> tuple[list[float], int]:
+    """The same open loop over gRPC straight to the server (OpenAIService, no Envoy)."""
+    import grpc  # noqa: PLC0415 - only this phase needs it
+    from google.api import httpbody_pb2  # noqa: PLC0415
+
+    from switchboard.v1 import openai_pb2_grpc  # noqa: PLC0415
+
+    request = httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(body).encode())
+    latencies: list[float] = []
+    errors = 0
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = openai_pb2_grpc.OpenAIServiceStub(channel)
+
+        async def one(scheduled: float) -> None:
+            nonlocal errors
+            try:
+                async for _ in stub.ChatCompletions(request, metadata=metadata):
+                    pass
+            except grpc.aio.AioRpcError:
+                errors += 1
+                return
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+
+        tasks, start = [], time.perf_counter()
+        for index in range(int(rate * seconds)):
+            scheduled = start + index / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(scheduled)))
+        await asyncio.gather(*tasks)
+    return latencies, errors
