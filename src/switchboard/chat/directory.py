@@ -115,16 +115,19 @@ class Directory:
         return Resolution([self._target(self.models[m]) for m in plan.order], reasons)
 
 
-def _spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
-    api_key = ""
-    if row.encrypted_credentials:
-        try:
-            api_key = vault.decrypt(row.encrypted_credentials)
-        except SecretsError:
-            log.warning("provider %s: credentials do not decrypt; provider skipped", row.name)
-            return None
+def provider_spec(row: ProviderRow, vault: Vault) -> ProviderSpec:
+    """What an adapter needs of a provider row, its key decrypted (SecretsError if it cannot be)."""
+    api_key = vault.decrypt(row.encrypted_credentials) if row.encrypted_credentials else ""
     timeout = row.timeout_ms / 1000 if row.timeout_ms else None
     return ProviderSpec(row.name, row.type, row.base_url, api_key, row.api_version, timeout)
+
+
+def _usable_spec(row: ProviderRow, vault: Vault) -> ProviderSpec | None:
+    try:
+        return provider_spec(row, vault)
+    except SecretsError:
+        log.warning("provider %s: credentials do not decrypt; provider skipped", row.name)
+        return None
 
 
 def _route_spec(row: Route) -> RouteSpec:
@@ -146,7 +149,7 @@ async def load_directory(
         settings = await load_snapshot(session)
     adapters: dict[str, Provider] = dict(builtins)
     for row in rows:
-        spec = _spec(row, vault)
+        spec = _usable_spec(row, vault)
         adapter = None if spec is None else make_adapter(spec, clients)
         if adapter is not None:
             adapters[row.name] = adapter

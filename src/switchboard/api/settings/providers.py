@@ -14,6 +14,7 @@ from switchboard.api.settings import provider_fields as fields
 from switchboard.api.settings.base import SettingsArea, audited, offset_page
 from switchboard.api.settings.probe import probe, upstream_models
 from switchboard.api.settings.sync import sync_models
+from switchboard.chat.directory import provider_spec
 from switchboard.db.repositories import providers as repo
 from switchboard.db.schema import Provider
 from switchboard.errors import FailedPrecondition
@@ -95,11 +96,7 @@ class ProvidersArea(SettingsArea):
         return provider_to_proto(row, self._deps.router.circuit_open(row.name))
 
     def _spec(self, row: Provider) -> ProviderSpec:
-        key = (
-            self._deps.vault.decrypt(row.encrypted_credentials) if row.encrypted_credentials else ""
-        )
-        timeout = row.timeout_ms / 1000 if row.timeout_ms else None
-        return ProviderSpec(row.name, row.type, row.base_url, key, row.api_version, timeout)
+        return provider_spec(row, self._deps.vault)
 
     async def ListProviders(
         self, request: settings_pb2.ListProvidersRequest, context: grpc.aio.ServicerContext
