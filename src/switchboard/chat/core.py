@@ -286,7 +286,7 @@ class ChatCore:
                 ) from None
 
         with self._logged_on_failure(outcome, ctx, started):
-            only = self._directory().resolve(call.model)
+            only = self._directory().plan(call.model, self.router).targets[0]
             worst = embedding_worst_case_pico(call.inputs, only)
             async with self._admitted(ctx, worst, outcome) as ticket:
                 target, (vectors, tokens) = await self.attempts([only], outcome, run)

@@ -79,17 +79,6 @@ class Directory:
     def _target(self, info: ModelInfo) -> Target:
         return Target(self.adapters[info.provider], info)
 
-    def resolve(self, model: str) -> Target:
-        """An alias or "provider/model" -> its one target (routes spread only chat calls)."""
-        name = self.aliases.get(model, model)
-        info = self.models.get(name)
-        if info is None:
-            route = self.routes.get(name)
-            if route is not None:
-                return self.plan(model, Router()).targets[0]
-            raise _missing(model)
-        return self._target(info)
-
     def plan(self, model: str, router: Router) -> Resolution:
         """An alias, route or "provider/model" -> the targets to try; NOT_FOUND if none."""
         reasons: list[str] = []
