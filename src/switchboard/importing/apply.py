@@ -5,40 +5,23 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard.db.repositories import audit
 from switchboard.db.repositories import settings as settings_repo
+from switchboard.db.repositories.catalog import price_row, prices_of
+from switchboard.db.repositories.changes import assign_changed
 from switchboard.db.repositories.models import current_prices
 from switchboard.db.repositories.providers import find_by_name
-from switchboard.db.schema import Model, ModelAlias, ModelPrice, Organization, Provider, Route
+from switchboard.db.schema import Model, ModelAlias, Organization, Provider, Route
 from switchboard.importing.document import ImportFailed, ModelPlan, Plan, ProviderPlan, RoutePlan
 from switchboard.security.secrets import SecretsError, Vault, mask
 
 
-def _assign(row: Any, wanted: dict[str, Any]) -> bool:
-    """Set the columns that differ; True when any did."""
-    changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
-    for column, value in changed.items():
-        setattr(row, column, value)
-    return bool(changed)
-
-
 def _verdict(kind: str, created: bool, changed: bool) -> str:
     return f"{kind} {'created' if created else 'updated' if changed else 'unchanged'}"
-
-
-def _price(model_id: str, prices: tuple[int, int, int | None], now: datetime) -> ModelPrice:
-    return ModelPrice(
-        model_id=model_id,
-        effective_from=now,
-        input_price_pico=prices[0],
-        output_price_pico=prices[1],
-        cached_input_price_pico=prices[2],
-    )
 
 
 def _same_key(row: Provider, key: str, vault: Vault) -> bool:
@@ -66,7 +49,7 @@ async def _provider(
     if row is None:
         row = Provider(name=plan.name, **wanted)
         session.add(row)
-    changed = _assign(row, wanted)
+    changed = assign_changed(row, wanted)
     if plan.api_key is not None and not _same_key(row, plan.api_key, vault):
         row.encrypted_credentials = vault.encrypt(plan.api_key)
         row.credentials_hint = mask(plan.api_key)
@@ -98,19 +81,9 @@ async def _models(
             model = Model(provider_id=provider.id, name=plan.name, **wanted)
             session.add(model)
             await session.flush()
-        changed = _assign(model, wanted)
-        current = prices.get(model.id)
-        stored = (
-            None
-            if current is None
-            else (
-                current.input_price_pico,
-                current.output_price_pico,
-                current.cached_input_price_pico,
-            )
-        )
-        if stored != plan.prices:
-            session.add(_price(model.id, plan.prices, now))
+        changed = assign_changed(model, wanted)
+        if prices_of(prices.get(model.id)) != plan.prices:
+            session.add(price_row(model.id, plan.prices, now))
             changed = True
         counts[_verdict("models", created, changed)] += 1
 
@@ -120,7 +93,7 @@ async def _alias(session: AsyncSession, alias: str, target: str, counts: Counter
     if row is None:
         session.add(ModelAlias(alias=alias, target=target))
         counts["aliases created"] += 1
-    elif _assign(row, {"target": target}):
+    elif assign_changed(row, {"target": target}):
         counts["aliases updated"] += 1
 
 
@@ -130,7 +103,7 @@ async def _route(session: AsyncSession, plan: RoutePlan, counts: Counter) -> Non
     if row is None:
         session.add(Route(name=plan.name, **wanted))
         counts["routes created"] += 1
-    elif _assign(row, wanted):
+    elif assign_changed(row, wanted):
         counts["routes updated"] += 1
 
 

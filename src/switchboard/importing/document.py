@@ -9,6 +9,7 @@ from typing import Any
 
 from switchboard.api.settings import provider_fields
 from switchboard.api.settings.catalog import context_window, modalities, price_of
+from switchboard.db.repositories.catalog import Prices
 from switchboard.errors import SwitchboardError
 from switchboard.routing.strategies import RouteTarget, check_route
 from switchboard.settings.features import check_schema, placeholders
@@ -29,7 +30,7 @@ class ModelPlan:
     input_modalities: list[str]
     output_modalities: list[str]
     enabled: bool
-    prices: tuple[int, int, int | None]  # input, output, cached input (pico-USD per token)
+    prices: Prices
 
 
 @dataclass(frozen=True)

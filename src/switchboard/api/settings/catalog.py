@@ -13,7 +13,7 @@ from switchboard.api.convert import timestamp
 from switchboard.api.keys import pagination
 from switchboard.api.settings.base import SettingsArea, audited, offset_page
 from switchboard.db.repositories import catalog as repo
-from switchboard.db.repositories.catalog import ModelRow
+from switchboard.db.repositories.catalog import ModelRow, Prices, prices_of
 from switchboard.db.schema import Model, ModelPrice, Route
 from switchboard.errors import AlreadyExists, InvalidRequest
 from switchboard.money import InvalidPrice, pico_per_token_to_mtok, price_per_mtok_to_pico
@@ -76,16 +76,11 @@ def context_window(value: int) -> int:
     return value
 
 
-def _price_row(request: settings_pb2.CreateModelConfigRequest) -> ModelPrice:
-    return ModelPrice(
-        effective_from=datetime.now(UTC),
-        input_price_pico=price_of(
-            request.input_price_per_mtok, "input_price_per_mtok", required=True
-        ),
-        output_price_pico=price_of(
-            request.output_price_per_mtok, "output_price_per_mtok", required=True
-        ),
-        cached_input_price_pico=price_of(
+def _prices(request: settings_pb2.CreateModelConfigRequest) -> Prices:
+    return (
+        price_of(request.input_price_per_mtok, "input_price_per_mtok", required=True) or 0,
+        price_of(request.output_price_per_mtok, "output_price_per_mtok", required=True) or 0,
+        price_of(
             request.cached_input_price_per_mtok, "cached_input_price_per_mtok", required=False
         ),
     )
@@ -96,23 +91,17 @@ def _repriced(request: settings_pb2.UpdateModelConfigRequest) -> bool:
     return any(request.HasField(f) for f in fields)
 
 
-def _next_price(
-    request: settings_pb2.UpdateModelConfigRequest, model_id: str, current: ModelPrice | None
-) -> ModelPrice:
-    """A new price effective now: changed fields from the request, the rest as they were."""
-
-    def pick(field: str, column: str) -> int | None:
-        if request.HasField(field):
-            return price_of(getattr(request, field), field, required=False)
-        return getattr(current, column) if current is not None else None
-
-    return ModelPrice(
-        model_id=model_id,
-        effective_from=datetime.now(UTC),
-        input_price_pico=pick("input_price_per_mtok", "input_price_pico") or 0,
-        output_price_pico=pick("output_price_per_mtok", "output_price_pico") or 0,
-        cached_input_price_pico=pick("cached_input_price_per_mtok", "cached_input_price_pico"),
-    )
+def _next_prices(
+    request: settings_pb2.UpdateModelConfigRequest, current: ModelPrice | None
+) -> Prices:
+    """Changed fields from the request, the rest as they were."""
+    was = prices_of(current) or (None, None, None)
+    fields = ("input_price_per_mtok", "output_price_per_mtok", "cached_input_price_per_mtok")
+    picked = [
+        price_of(getattr(request, field), field, required=False) if request.HasField(field) else old
+        for field, old in zip(fields, was, strict=True)
+    ]
+    return (picked[0] or 0, picked[1] or 0, picked[2])
 
 
 def alias_name(value: str) -> str:
@@ -144,7 +133,7 @@ class CatalogArea(SettingsArea):
     ) -> settings_pb2.ModelConfig:
         if not request.model.strip():
             raise InvalidRequest("model is required (the upstream's model name)", param="model")
-        price = _price_row(request)
+        prices = _prices(request)
         async with self._sessions.begin() as session:
             model = Model(
                 provider_id=await repo.provider_id_of(session, request.provider),
@@ -154,7 +143,7 @@ class CatalogArea(SettingsArea):
                 output_modalities=modalities(list(request.output_modalities), "output_modalities"),
                 enabled=request.enabled if request.HasField("enabled") else True,
             )
-            await repo.add_model(session, model, price)
+            await repo.add_model(session, model, prices)
             details = {"model": f"{request.provider}/{model.name}"}
             audited(session, "model.create", ("model", model.id), details)
             answer = model_to_proto(await repo.get_model_row(session, model.id))
@@ -179,7 +168,8 @@ class CatalogArea(SettingsArea):
                     list(request.output_modalities), "output_modalities"
                 )
             if _repriced(request):
-                session.add(_next_price(request, model.id, current))
+                prices = _next_prices(request, current)
+                session.add(repo.price_row(model.id, prices, datetime.now(UTC)))
             await session.flush()
             audited(session, "model.update", ("model", model.id), {})
             answer = model_to_proto(await repo.get_model_row(session, model.id))

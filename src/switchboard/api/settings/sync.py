@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from switchboard.db.repositories.catalog import Prices, price_row, prices_of
+from switchboard.db.repositories.changes import assign_changed
 from switchboard.db.repositories.models import current_prices
-from switchboard.db.schema import Model, ModelPrice
+from switchboard.db.schema import Model
 from switchboard.domain.catalog import ModelInfo
 
 
@@ -29,38 +31,21 @@ def _priced(info: ModelInfo) -> bool:
     return bool(info.input_price or info.output_price)
 
 
-def _same_price(price: ModelPrice | None, info: ModelInfo) -> bool:
-    if price is None:
-        return False
-    return (
-        price.input_price_pico,
-        price.output_price_pico,
-        price.cached_input_price_pico,
-    ) == (info.input_price, info.output_price, info.cached_input_price)
-
-
-def _new_price(model_id: str, info: ModelInfo, now: datetime) -> ModelPrice:
-    return ModelPrice(
-        model_id=model_id,
-        effective_from=now,
-        input_price_pico=info.input_price,
-        output_price_pico=info.output_price,
-        cached_input_price_pico=info.cached_input_price,
-    )
+def _listed_prices(info: ModelInfo) -> Prices:
+    return (info.input_price, info.output_price, info.cached_input_price)
 
 
 def _refresh_fields(model: Model, info: ModelInfo) -> bool:
     """Copy what the listing knows better; True when something changed."""
-    wanted = {
-        "context_window": info.context_length or model.context_window,
-        "input_modalities": list(info.input_modalities),
-        "output_modalities": list(info.output_modalities),
-        "description": info.description or model.description,
-    }
-    changed = {k: v for k, v in wanted.items() if getattr(model, k) != v}
-    for column, value in changed.items():
-        setattr(model, column, value)
-    return bool(changed)
+    return assign_changed(
+        model,
+        {
+            "context_window": info.context_length or model.context_window,
+            "input_modalities": list(info.input_modalities),
+            "output_modalities": list(info.output_modalities),
+            "description": info.description or model.description,
+        },
+    )
 
 
 def _create(provider_id: str, info: ModelInfo, enabled: bool) -> Model:
@@ -90,15 +75,15 @@ async def sync_models(
         if model is None:
             created.append((_create(provider_id, info, enable_new), info))
             continue
-        repriced = _priced(info) and not _same_price(prices.get(model.id), info)
+        repriced = _priced(info) and prices_of(prices.get(model.id)) != _listed_prices(info)
         if repriced:
-            session.add(_new_price(model.id, info, now))
+            session.add(price_row(model.id, _listed_prices(info), now))
         if _refresh_fields(model, info) or repriced:
             counts.updated += 1
         else:
             counts.unchanged += 1
     session.add_all([model for model, _ in created])
     await session.flush()
-    session.add_all([_new_price(m.id, i, now) for m, i in created if _priced(i)])
+    session.add_all([price_row(m.id, _listed_prices(i), now) for m, i in created if _priced(i)])
     counts.added = len(created)
     return counts

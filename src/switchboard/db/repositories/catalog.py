@@ -14,6 +14,26 @@ from switchboard.db.schema import Model, ModelAlias, ModelPrice, Provider
 from switchboard.errors import AlreadyExists, NotFound
 
 ModelRow = tuple[Model, str, ModelPrice | None]
+# A model's prices in pico-USD per token: input, output, cached input (None: the input price).
+Prices = tuple[int, int, int | None]
+
+
+def prices_of(price: ModelPrice | None) -> Prices | None:
+    if price is None:
+        return None
+    return (price.input_price_pico, price.output_price_pico, price.cached_input_price_pico)
+
+
+def price_row(model_id: str, prices: Prices, effective_from: datetime) -> ModelPrice:
+    """A price book entry; it applies from `effective_from` (older logs keep older prices)."""
+    input_price, output_price, cached_input_price = prices
+    return ModelPrice(
+        model_id=model_id,
+        effective_from=effective_from,
+        input_price_pico=input_price,
+        output_price_pico=output_price,
+        cached_input_price_pico=cached_input_price,
+    )
 
 
 def _models(provider: str) -> Select[tuple[Model, str]]:
@@ -51,14 +71,13 @@ async def provider_id_of(session: AsyncSession, name: str) -> str:
     return found
 
 
-async def add_model(session: AsyncSession, model: Model, price: ModelPrice) -> None:
+async def add_model(session: AsyncSession, model: Model, prices: Prices) -> None:
     clash = select(Model.id).where(Model.provider_id == model.provider_id, Model.name == model.name)
     if await session.scalar(clash) is not None:
         raise AlreadyExists(f"The model {model.name!r} is already in the catalog.", param="model")
     session.add(model)
     await session.flush()
-    price.model_id = model.id
-    session.add(price)
+    session.add(price_row(model.id, prices, datetime.now(UTC)))
     await session.flush()
 
 
