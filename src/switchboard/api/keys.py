@@ -15,7 +15,7 @@ from google.protobuf import struct_pb2
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard.api.convert import timestamp
-from switchboard.api.paging import Page, parse_page
+from switchboard.api.paging import pagination, small_listing_page
 from switchboard.auth import issuing
 from switchboard.auth.authenticator import Authenticator
 from switchboard.auth.principal import Principal
@@ -24,11 +24,10 @@ from switchboard.db.repositories import api_keys, audit
 from switchboard.db.schema import ApiKey, AuditEvent
 from switchboard.errors import FailedPrecondition, InvalidRequest, NotFound
 from switchboard.money import pico_to_usd
-from switchboard.v1 import common_pb2, keys_pb2, keys_pb2_grpc
+from switchboard.v1 import keys_pb2, keys_pb2_grpc
 
 DEFAULT_GRACE_SECONDS = 86_400
 MAX_GRACE_SECONDS = 30 * 86_400
-DEFAULT_PAGE = 50
 
 
 def _usd(pico: int | None) -> str:
@@ -76,27 +75,6 @@ def event_to_proto(row: AuditEvent) -> keys_pb2.AuditEvent:
         request_id=row.request_id,
         details=details,
     )
-
-
-def pagination(page: int, limit: int, total: int) -> common_pb2.Pagination:
-    pages = -(-total // limit)
-    return common_pb2.Pagination(
-        page=page,
-        limit=limit,
-        total=total,
-        total_pages=pages,
-        has_next=page < pages,
-        has_prev=page > 1,
-    )
-
-
-def _offset_page(request: keys_pb2.ListKeysRequest | keys_pb2.ListAuditEventsRequest) -> Page:
-    """Keys and audit events are few: page/limit only (no keyset token)."""
-    if request.page_token:
-        raise InvalidRequest("page_token is not valid for this listing", param="page_token")
-    page = parse_page(request, default_limit=DEFAULT_PAGE)
-    assert page.limit is not None
-    return page
 
 
 def caller() -> Principal:
@@ -154,7 +132,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
         self, request: keys_pb2.ListKeysRequest, context: grpc.aio.ServicerContext
     ) -> keys_pb2.ListKeysResponse:
         principal = caller()
-        page = _offset_page(request)
+        page = small_listing_page(request)
         async with self._sessions() as session:
             rows, total = await api_keys.list_keys(
                 session,
@@ -226,7 +204,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
         self, request: keys_pb2.ListAuditEventsRequest, context: grpc.aio.ServicerContext
     ) -> keys_pb2.ListAuditEventsResponse:
         principal = caller()
-        page = _offset_page(request)
+        page = small_listing_page(request)
         async with self._sessions() as session:
             rows, total = await audit.list_events(
                 session,

@@ -11,8 +11,7 @@ import grpc
 from google.api import httpbody_pb2
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from switchboard.api.keys import pagination
-from switchboard.api.paging import parse_page
+from switchboard.api.paging import pagination, parse_page
 from switchboard.auth.principal import Principal
 from switchboard.context import add_response_header, current_principal, current_request_id
 from switchboard.db.repositories import audit

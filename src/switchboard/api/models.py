@@ -5,9 +5,8 @@ from __future__ import annotations
 import grpc
 
 from switchboard.api.convert import model_to_proto
-from switchboard.api.paging import parse_page
+from switchboard.api.paging import offset_page
 from switchboard.catalog import ModelCatalog
-from switchboard.errors import InvalidRequest
 from switchboard.v1 import models_pb2, models_pb2_grpc
 
 
@@ -18,9 +17,7 @@ class ModelsServicer(models_pb2_grpc.ModelsServiceServicer):
     async def ListModels(
         self, request: models_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> models_pb2.ListModelsResponse:
-        if request.page_token:
-            raise InvalidRequest("page_token is not valid for this listing", param="page_token")
-        page = parse_page(request, default_limit=None)
+        page = offset_page(request, default_limit=None)
         models = await self._catalog.list_models(request.provider)
         end = len(models) if page.limit is None else page.offset + page.limit
         return models_pb2.ListModelsResponse(

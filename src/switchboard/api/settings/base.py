@@ -8,16 +8,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from switchboard.api.paging import Page, parse_page
 from switchboard.auth.principal import Principal
 from switchboard.chat.directory import Directory, Router
 from switchboard.context import current_principal, current_request_id
 from switchboard.db.repositories import audit
-from switchboard.errors import InvalidRequest
 from switchboard.providers.registry import Clients
 from switchboard.security.secrets import Vault
-
-DEFAULT_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -42,14 +38,6 @@ def audited(
     session: AsyncSession, action: str, target: tuple[str, str], details: dict[str, Any]
 ) -> None:
     audit.record(session, caller(), action, target, current_request_id(), details)
-
-
-def offset_page(request: Any) -> Page:
-    if request.page_token:
-        raise InvalidRequest("page_token is not valid for this listing", param="page_token")
-    page = parse_page(request, default_limit=DEFAULT_PAGE)
-    assert page.limit is not None
-    return page
 
 
 class SettingsArea:

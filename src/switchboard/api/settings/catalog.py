@@ -10,8 +10,8 @@ import grpc
 from sqlalchemy import select
 
 from switchboard.api.convert import timestamp
-from switchboard.api.keys import pagination
-from switchboard.api.settings.base import SettingsArea, audited, offset_page
+from switchboard.api.paging import pagination, small_listing_page
+from switchboard.api.settings.base import SettingsArea, audited
 from switchboard.db.repositories import catalog as repo
 from switchboard.db.repositories.catalog import ModelRow, Prices, prices_of
 from switchboard.db.schema import Model, ModelPrice, Route
@@ -117,8 +117,7 @@ class CatalogArea(SettingsArea):
     async def ListModelConfigs(
         self, request: settings_pb2.ListModelConfigsRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.ListModelConfigsResponse:
-        page = offset_page(request)
-        assert page.limit is not None
+        page = small_listing_page(request)
         async with self._sessions() as session:
             rows, total = await repo.list_model_rows(
                 session, request.provider, offset=page.offset, limit=page.limit
@@ -190,8 +189,7 @@ class CatalogArea(SettingsArea):
     async def ListAliases(
         self, request: settings_pb2.ListAliasesRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.ListAliasesResponse:
-        page = offset_page(request)
-        assert page.limit is not None
+        page = small_listing_page(request)
         async with self._sessions() as session:
             rows, total = await repo.list_aliases(session, offset=page.offset, limit=page.limit)
         return settings_pb2.ListAliasesResponse(

@@ -9,9 +9,9 @@ from typing import Any
 import grpc
 
 from switchboard.api.convert import timestamp
-from switchboard.api.keys import pagination
+from switchboard.api.paging import pagination, small_listing_page
 from switchboard.api.settings import provider_fields as fields
-from switchboard.api.settings.base import SettingsArea, audited, offset_page
+from switchboard.api.settings.base import SettingsArea, audited
 from switchboard.api.settings.probe import probe, upstream_models
 from switchboard.api.settings.sync import sync_models
 from switchboard.chat.directory import provider_spec
@@ -101,8 +101,7 @@ class ProvidersArea(SettingsArea):
     async def ListProviders(
         self, request: settings_pb2.ListProvidersRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.ListProvidersResponse:
-        page = offset_page(request)
-        assert page.limit is not None
+        page = small_listing_page(request)
         async with self._sessions() as session:
             rows, total = await repo.list_providers(session, offset=page.offset, limit=page.limit)
         return settings_pb2.ListProvidersResponse(

@@ -7,8 +7,8 @@ from typing import Any
 
 import grpc
 
-from switchboard.api.keys import pagination
-from switchboard.api.settings.base import SettingsArea, audited, offset_page
+from switchboard.api.paging import pagination, small_listing_page
+from switchboard.api.settings.base import SettingsArea, audited
 from switchboard.db.repositories import routes as repo
 from switchboard.db.schema import Route
 from switchboard.errors import InvalidRequest, NotFound
@@ -45,8 +45,7 @@ class RoutesArea(SettingsArea):
     async def ListRoutes(
         self, request: settings_pb2.ListRoutesRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.ListRoutesResponse:
-        page = offset_page(request)
-        assert page.limit is not None
+        page = small_listing_page(request)
         async with self._sessions() as session:
             rows, total = await repo.list_routes(session, offset=page.offset, limit=page.limit)
         return settings_pb2.ListRoutesResponse(
