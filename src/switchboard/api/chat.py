@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import json_format
 
+from switchboard.api.convert import json_value
 from switchboard.api.openai_facade import call_context, new_stamp
 from switchboard.auth.permissions import allows_feature
 from switchboard.chat.core import ChatCore, StreamEnd, StreamFailure
@@ -75,12 +76,6 @@ def _choice_to_proto_shape(body: dict[str, Any]) -> dict[str, Any]:
 
 def _parse(body: dict[str, Any], message: Any) -> Any:
     return json_format.ParseDict(body, message, ignore_unknown_fields=True)
-
-
-def _json_value(value: Any) -> struct_pb2.Value:
-    message = struct_pb2.Value()
-    json_format.ParseDict(value, message)
-    return message
 
 
 class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
@@ -185,5 +180,5 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             cost=common_pb2.Cost(estimated_usd=pico_to_usd(outcome.cost_pico), currency="USD"),
             latency_ms=outcome.latency_ms,
         )
-        answer.result.CopyFrom(_json_value(result.content if parsed is None else parsed))
+        answer.result.CopyFrom(json_value(result.content if parsed is None else parsed))
         return answer

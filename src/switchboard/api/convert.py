@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from google.protobuf import json_format, struct_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from switchboard.domain.catalog import ModelInfo
@@ -15,6 +17,11 @@ def timestamp(moment: datetime) -> Timestamp:
     stamp = Timestamp()
     stamp.FromDatetime(moment)
     return stamp
+
+
+def json_value(value: Any) -> struct_pb2.Value:
+    """Any JSON value as a google.protobuf.Value."""
+    return json_format.ParseDict(value, struct_pb2.Value())
 
 
 def modality(info: ModelInfo) -> str:

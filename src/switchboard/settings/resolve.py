@@ -9,8 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import json_format, struct_pb2
-
+from switchboard.api.convert import json_value
 from switchboard.settings.values import DEFAULTS, FIELDS, REDACTION_KEYS, values_to_proto
 from switchboard.v1 import settings_pb2
 
@@ -82,7 +81,7 @@ def effective_to_proto(
     settings = values_to_proto(effective.values)
     sources = [
         settings_pb2.EffectiveSetting(
-            name=name, value=_json_value(_lookup(effective.values, name)), scope=scope
+            name=name, value=json_value(_lookup(effective.values, name)), scope=scope
         )
         for name, scope in effective.sources.items()
     ]
@@ -94,7 +93,3 @@ def _lookup(values: Mapping[str, Any], dotted: str) -> Any:
     for part in dotted.split("."):
         value = value.get(part)
     return value
-
-
-def _json_value(value: Any) -> struct_pb2.Value:
-    return json_format.ParseDict(value, struct_pb2.Value())
