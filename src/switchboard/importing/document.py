@@ -96,10 +96,10 @@ def _model(where: str, raw: Any) -> ModelPlan:
             f"{where}.context_window", context_window, _at(where, raw.get("context_window"), int, 0)
         ),
         input_modalities=_checked(
-            f"{where}.input_modalities", modalities, list(raw.get("input_modalities") or []), "x"
+            where, modalities, list(raw.get("input_modalities") or []), "input_modalities"
         ),
         output_modalities=_checked(
-            f"{where}.output_modalities", modalities, list(raw.get("output_modalities") or []), "x"
+            where, modalities, list(raw.get("output_modalities") or []), "output_modalities"
         ),
         enabled=_at(f"{where}.enabled", raw.get("enabled"), bool, True),
         prices=(
