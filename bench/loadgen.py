@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 
@@ -45,6 +46,19 @@ def post_bytes(url: str, body: dict, headers: dict[str, str] | None = None) -> b
     ).encode() + data
 
 
+async def on_schedule(one: Callable[[float], Awaitable[None]], rate: float, seconds: float) -> None:
+    """Start `one(scheduled_time)` `rate` times a second for `seconds`, whether or not earlier
+    ones have finished (an open loop: no coordinated omission); wait for all of them."""
+    tasks, start = [], time.perf_counter()
+    for index in range(int(rate * seconds)):
+        scheduled = start + index / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(scheduled)))
+    await asyncio.gather(*tasks)
+
+
 async def open_loop(
     url: str,
     body: dict,
@@ -77,14 +91,7 @@ async def open_loop(
         else:  # measured from the scheduled send time: no coordinated omission
             latencies.append((time.perf_counter() - scheduled) * 1000)
 
-    tasks, start = [], time.perf_counter()
-    for index in range(int(rate * seconds)):
-        scheduled = start + index / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled)))
-    await asyncio.gather(*tasks)
+    await on_schedule(one, rate, seconds)
     while not pool.empty():
         pool.get_nowait().writer.close()
     return latencies, errors
@@ -115,12 +122,5 @@ async def grpc_open_loop(
                 return
             latencies.append((time.perf_counter() - scheduled) * 1000)
 
-        tasks, start = [], time.perf_counter()
-        for index in range(int(rate * seconds)):
-            scheduled = start + index / rate
-            delay = scheduled - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(scheduled)))
-        await asyncio.gather(*tasks)
+        await on_schedule(one, rate, seconds)
     return latencies, errors
