@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from switchboard.api.convert import timestamp
 from switchboard.api.settings.base import SettingsArea, audited, caller
+from switchboard.db.repositories import api_keys
 from switchboard.db.repositories import settings as repo
-from switchboard.db.schema import ApiKey, Organization, Provider, Setting
+from switchboard.db.schema import Organization, Provider, Setting
 from switchboard.errors import InvalidRequest, NotFound
 from switchboard.settings.features import check_schema, placeholders
 from switchboard.settings.resolve import effective_to_proto
@@ -156,10 +157,10 @@ class ScopedSettingsArea(SettingsArea):
         admin); another is NOT_FOUND."""
         principal = caller()
         async with self._sessions() as session:
-            row = await session.get(ApiKey, key_id) if key_id else None
-        if row is None or not (
-            principal.is_global or row.organization_id == principal.organization_id
-        ):
+            row = await api_keys.get_key(
+                session, key_id, principal.organization_id, everywhere=principal.is_global
+            )
+        if row is None:
             raise NotFound(f"No API key with id {key_id!r}.", param="key_id")
         return row.id
 
