@@ -95,6 +95,7 @@ async def test_edits_apply_and_route(running, monkeypatch, capsys, tmp_path) -> 
         (lambda d: d["routes"][1].update(strategy="random"), "routes[1].strategy"),
         (lambda d: d["settings"]["global"].update(temperature=9), "settings.global.temperature"),
         (lambda d: d.update(extra={}), "unknown section"),
+        (lambda d: d["features"][0].update(name="Summarize It"), "features[0].name"),
         (
             lambda d: d["providers"][0]["models"][0].update(input_modalities=["smell"]),
             "providers[0].models[0]: input_modalities: unknown smell",

@@ -12,7 +12,7 @@ from switchboard.api.settings.catalog import context_window, modalities, price_o
 from switchboard.db.repositories.catalog import Prices
 from switchboard.errors import SwitchboardError
 from switchboard.routing.strategies import RouteTarget, check_route
-from switchboard.settings.features import check_schema, placeholders
+from switchboard.settings.features import check_feature
 from switchboard.settings.snapshot import FeatureSpec
 from switchboard.settings.values import check_values
 
@@ -195,25 +195,21 @@ def _settings(raw: Any) -> dict[tuple[str, str], dict[str, Any]]:
 
 def _feature(where: str, raw: Any) -> FeatureSpec:
     raw = _at(where, raw, dict)
-    name = _at(f"{where}.name", raw.get("name"), str, "")
-    template = _at(f"{where}.prompt_template", raw.get("prompt_template"), str, "")
-    model = _at(f"{where}.model", raw.get("model"), str, "")
-    if not name or not template or not model:
-        raise ImportFailed(f"{where}: name, prompt_template and model are required")
-    schema = raw.get("output_schema")
-    if schema is not None and check_schema(schema):
-        raise ImportFailed(f"{where}.output_schema: {check_schema(schema)[0].message}")
-    placeholders(template)
-    return FeatureSpec(
-        name=name,
-        prompt_template=template,
-        model=model,
+    spec = FeatureSpec(
+        name=_at(f"{where}.name", raw.get("name"), str, ""),
+        prompt_template=_at(f"{where}.prompt_template", raw.get("prompt_template"), str, ""),
+        model=_at(f"{where}.model", raw.get("model"), str, "").strip(),
         description=str(raw.get("description") or ""),
         system_prompt=str(raw.get("system_prompt") or ""),
-        settings=_values(f"{where}.settings", raw.get("settings")),
-        output_schema=schema,
+        settings=dict(_at(f"{where}.settings", raw.get("settings"), dict, {})),
+        output_schema=raw.get("output_schema"),
         enabled=_at(f"{where}.enabled", raw.get("enabled"), bool, True),
     )
+    violations = check_feature(spec)
+    if violations:
+        place = violations[0].field.removeprefix("feature.")
+        raise ImportFailed(f"{where}.{place}: {violations[0].message}")
+    return spec
 
 
 def parse_document(document: Any, env: Mapping[str, str], *, allow_link_local: bool) -> Plan:

@@ -16,11 +16,13 @@ from jsonschema.exceptions import SchemaError, best_match
 
 from switchboard.errors import InvalidRequest
 from switchboard.settings._seeds import SEED_FEATURES
-from switchboard.settings.values import Violation
+from switchboard.settings.snapshot import FeatureSpec
+from switchboard.settings.values import Violation, check_values
 
 __all__ = [
     "SEED_FEATURES",
     "FeatureOutputInvalid",
+    "check_feature",
     "check_schema",
     "parse_output",
     "placeholders",
@@ -30,6 +32,7 @@ __all__ = [
 TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 FENCE = re.compile(r"```(?:json)?[ \t]*\n?(.*?)\n?[ \t]*```", re.DOTALL | re.IGNORECASE)
 SCHEMA_FIELD = "feature.output_schema"
+FEATURE_NAME = re.compile(r"^[a-z0-9_-]{1,100}$")
 
 
 class FeatureOutputInvalid(Exception):
@@ -98,3 +101,18 @@ def check_schema(schema: Any) -> list[Violation]:
         message = f"not a valid JSON Schema at {error.json_path}: {error.message}"
         return [Violation(SCHEMA_FIELD, message)]
     return []
+
+
+def check_feature(spec: FeatureSpec) -> list[Violation]:
+    """Everything wrong with a feature definition, the name first."""
+    found: list[Violation] = []
+    if not FEATURE_NAME.match(spec.name):
+        found.append(Violation("name", "must be 1-100 lowercase letters, digits, '-' or '_'"))
+    if not spec.prompt_template.strip():
+        found.append(Violation("feature.prompt_template", "is required"))
+    if not spec.model.strip():
+        found.append(Violation("feature.model", "is required (provider/model, alias or route)"))
+    found += check_values(spec.settings, prefix="feature.settings")
+    if spec.output_schema is not None:
+        found += check_schema(spec.output_schema)
+    return found

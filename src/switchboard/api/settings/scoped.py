@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import grpc
 from google.protobuf import json_format
 from sqlalchemy import select
@@ -14,15 +12,12 @@ from switchboard.db.repositories import api_keys
 from switchboard.db.repositories import settings as repo
 from switchboard.db.schema import Organization, Provider, Setting
 from switchboard.errors import InvalidRequest, NotFound
-from switchboard.settings.features import check_schema, placeholders
+from switchboard.settings.features import check_feature
 from switchboard.settings.resolve import effective_to_proto
 from switchboard.settings.snapshot import FeatureSpec, Scope
 from switchboard.settings.validate import validate
 from switchboard.settings.values import Violation, check_values, values_from_proto, values_to_proto
 from switchboard.v1 import common_pb2, settings_pb2
-
-FEATURE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
-MAX_FEATURE_NAME = 100
 
 
 def _refuse(violations: list[Violation]) -> None:
@@ -51,15 +46,6 @@ def _organization_of(requested: str) -> str:
     return wanted
 
 
-def feature_name(name: str) -> str:
-    if not name or len(name) > MAX_FEATURE_NAME or not set(name) <= FEATURE_NAME_CHARS:
-        raise InvalidRequest(
-            f"feature name must be 1-{MAX_FEATURE_NAME} lowercase letters, digits, '-' or '_'",
-            param="name",
-        )
-    return name
-
-
 def feature_to_proto(spec: FeatureSpec) -> settings_pb2.Feature:
     message = settings_pb2.Feature(
         name=spec.name,
@@ -76,31 +62,21 @@ def feature_to_proto(spec: FeatureSpec) -> settings_pb2.Feature:
 
 
 def feature_from_proto(name: str, feature: settings_pb2.Feature) -> FeatureSpec:
-    violations: list[Violation] = []
-    if not feature.prompt_template.strip():
-        violations.append(Violation("feature.prompt_template", "is required"))
-    if not feature.model.strip():
-        violations.append(
-            Violation("feature.model", "is required (provider/model, alias or route)")
-        )
-    settings = values_from_proto(feature.settings)
-    violations += check_values(settings, prefix="feature.settings")
-    schema: dict[str, Any] | None = None
+    schema = None
     if feature.HasField("output_schema"):
         schema = json_format.MessageToDict(feature.output_schema)
-        violations += check_schema(schema)
-    _refuse(violations)
-    placeholders(feature.prompt_template)
-    return FeatureSpec(
+    spec = FeatureSpec(
         name=name,
         prompt_template=feature.prompt_template,
         model=feature.model.strip(),
         description=feature.description,
         system_prompt=feature.system_prompt,
-        settings=settings,
+        settings=values_from_proto(feature.settings),
         output_schema=schema,
         enabled=feature.enabled if feature.HasField("enabled") else True,
     )
+    _refuse(check_feature(spec))
+    return spec
 
 
 def _violations(found: list[Violation]) -> list[common_pb2.FieldViolation]:
@@ -228,7 +204,7 @@ class ScopedSettingsArea(SettingsArea):
     async def UpsertFeature(
         self, request: settings_pb2.UpsertFeatureRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.Feature:
-        spec = feature_from_proto(feature_name(request.name), request.feature)
+        spec = feature_from_proto(request.name, request.feature)
         async with self._sessions.begin() as session:
             row = await repo.put_feature(session, spec)
             details = {"model": spec.model, "enabled": spec.enabled}
