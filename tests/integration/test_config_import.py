@@ -96,6 +96,12 @@ async def test_edits_apply_and_route(running, monkeypatch, capsys, tmp_path) -> 
         (lambda d: d["settings"]["global"].update(temperature=9), "settings.global.temperature"),
         (lambda d: d.update(extra={}), "unknown section"),
         (lambda d: d["features"][0].update(name="Summarize It"), "features[0].name"),
+        (lambda d: d["aliases"].update({"bad name!": "openai/gpt-4o"}), "aliases.bad name!"),
+        (lambda d: d["aliases"].update(loop="loop"), "aliases.loop"),
+        (
+            lambda d: d["aliases"].update({"best-available": "openai/gpt-4o"}),
+            "is already an alias",
+        ),
         (
             lambda d: d["providers"][0]["models"][0].update(input_modalities=["smell"]),
             "providers[0].models[0]: input_modalities: unknown smell",

@@ -89,6 +89,8 @@ async def _models(
 
 
 async def _alias(session: AsyncSession, alias: str, target: str, counts: Counter) -> None:
+    if await session.scalar(select(Route.id).where(Route.name == alias)) is not None:
+        raise ImportFailed(f"aliases.{alias}: a route has that name")
     row = await session.scalar(select(ModelAlias).where(ModelAlias.alias == alias))
     if row is None:
         session.add(ModelAlias(alias=alias, target=target))
@@ -98,6 +100,8 @@ async def _alias(session: AsyncSession, alias: str, target: str, counts: Counter
 
 
 async def _route(session: AsyncSession, plan: RoutePlan, counts: Counter) -> None:
+    if await session.scalar(select(ModelAlias.id).where(ModelAlias.alias == plan.name)):
+        raise ImportFailed(f"routes: {plan.name!r} is already an alias")
     row = await session.scalar(select(Route).where(Route.name == plan.name))
     wanted = {"strategy": plan.strategy, "targets": plan.targets, "enabled": plan.enabled}
     if row is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.api.settings import provider_fields
-from switchboard.api.settings.catalog import context_window, modalities, price_of
+from switchboard.api.settings.catalog import alias_name, context_window, modalities, price_of
 from switchboard.db.repositories.catalog import Prices
 from switchboard.errors import SwitchboardError
 from switchboard.routing.strategies import RouteTarget, check_route
@@ -154,6 +154,17 @@ def _provider(where: str, raw: Any, env: Mapping[str, str], allow: bool) -> Prov
     )
 
 
+def _aliases(raw: Mapping[Any, Any]) -> dict[str, str]:
+    """The same rules as the settings API: a well-formed name, a target that is not itself."""
+    aliases: dict[str, str] = {}
+    for alias, target in raw.items():
+        name = _checked(f"aliases.{alias}", alias_name, str(alias))
+        if not str(target or "").strip() or str(target).strip() == name:
+            raise ImportFailed(f"aliases.{alias}: the target must name another model or route")
+        aliases[name] = str(target).strip()
+    return aliases
+
+
 def _route(where: str, raw: Any) -> RoutePlan:
     raw = _at(where, raw, dict)
     targets = [
@@ -223,7 +234,7 @@ def parse_document(document: Any, env: Mapping[str, str], *, allow_link_local: b
         providers=[
             _provider(f"providers[{i}]", p, env, allow_link_local) for i, p in enumerate(providers)
         ],
-        aliases={str(k): str(v) for k, v in aliases.items()},
+        aliases=_aliases(aliases),
         routes=[_route(f"routes[{i}]", r) for i, r in enumerate(document.get("routes") or [])],
         settings=_settings(document.get("settings")),
         features=[
