@@ -133,18 +133,8 @@ class ChatCore:
         return apply_defaults(call, self._directory().settings.overrides(scope))
 
     def targets(self, call: ChatCall) -> list[Target]:
-        """The model's targets (a route may give several), then the fallback list's, once each."""
-        directory = self._directory()
-        targets = list(directory.plan(call.model, self.router).targets)
-        for name in call.fallbacks:
-            try:
-                targets.extend(directory.plan(name, self.router).targets)
-            except NotFound:
-                continue
-        first_of_each: dict[str, Target] = {}
-        for target in targets:
-            first_of_each.setdefault(target.info.id, target)
-        targets = list(first_of_each.values())
+        """The model's targets, then the fallback list's, ordered by `provider.order`."""
+        targets = self._directory().candidates(call.model, call.fallbacks, self.router).targets
         if call.provider_order:
             rank = {p: i for i, p in enumerate(call.provider_order)}
             targets.sort(key=lambda t: rank.get(t.provider, len(rank)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -102,6 +102,24 @@ class Directory:
                 param="model",
             )
         return Resolution([self._target(self.models[m]) for m in plan.order], reasons)
+
+    def candidates(self, model: str, fallbacks: Sequence[str], router: Router) -> Resolution:
+        """The model's targets (a route may give several), then each fallback's, once each;
+        fallbacks that are unknown or disabled are skipped (and said so)."""
+        resolution = self.plan(model, router)
+        targets, reasons = list(resolution.targets), list(resolution.reasons)
+        for name in fallbacks:
+            try:
+                extra = self.plan(name, router)
+            except NotFound:
+                reasons.append(f'fallback "{name}" is unknown or disabled; skipped')
+                continue
+            targets.extend(extra.targets)
+            reasons.extend(f"fallback: {line}" for line in extra.reasons)
+        first_of_each: dict[str, Target] = {}
+        for target in targets:
+            first_of_each.setdefault(target.info.id, target)
+        return Resolution(list(first_of_each.values()), reasons)
 
 
 def provider_spec(row: ProviderRow, vault: Vault) -> ProviderSpec:

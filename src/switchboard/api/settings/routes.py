@@ -11,7 +11,7 @@ from switchboard.api.paging import pagination, small_listing_page
 from switchboard.api.settings.base import SettingsArea, audited
 from switchboard.db.repositories import routes as repo
 from switchboard.db.schema import Route
-from switchboard.errors import InvalidRequest, NotFound
+from switchboard.errors import InvalidRequest
 from switchboard.routing.strategies import RouteTarget, check_route
 from switchboard.v1 import settings_pb2
 
@@ -98,18 +98,10 @@ class RoutesArea(SettingsArea):
     ) -> settings_pb2.DryRunRouteResponse:
         if not request.model.strip():
             raise InvalidRequest("model is required", param="model")
-        directory, router = self._deps.directory(), self._deps.router
-        resolution = directory.plan(request.model.strip(), router)
+        resolution = self._deps.directory().candidates(
+            request.model.strip(), request.models, self._deps.router
+        )
         candidates = [t.info.id for t in resolution.targets]
-        reasons = list(resolution.reasons)
-        for name in request.models:
-            try:
-                extra = directory.plan(name, router)
-            except NotFound:
-                reasons.append(f'fallback "{name}" is unknown or disabled; skipped')
-                continue
-            candidates.extend(t.info.id for t in extra.targets if t.info.id not in candidates)
-            reasons.extend(f"fallback: {line}" for line in extra.reasons)
         return settings_pb2.DryRunRouteResponse(
-            chosen=candidates[0], candidates=candidates, reasons=reasons
+            chosen=candidates[0], candidates=candidates, reasons=resolution.reasons
         )
