@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from switchboard.config import Config
-from switchboard.db.engine import create_engine_from_url, session_factory
+from switchboard.db.engine import one_transaction
 from switchboard.importing.apply import apply_plan
 from switchboard.importing.document import ImportFailed, parse_document
 from switchboard.security.secrets import Vault
@@ -38,12 +38,8 @@ async def run(config: Config, args: argparse.Namespace) -> int:
             load(args.path), os.environ, allow_link_local=config.allow_link_local_upstreams
         )
         vault = Vault.from_config(config.master_key, config.var_dir)
-        engine = create_engine_from_url(config.database_url)
-        try:
-            async with session_factory(engine).begin() as session:
-                counts = await apply_plan(session, plan, vault)
-        finally:
-            await engine.dispose()
+        async with one_transaction(config.database_url) as session:
+            counts = await apply_plan(session, plan, vault)
     except ImportFailed as exc:
         print(f"switchboard: {args.path}: {exc}", file=sys.stderr)
         return 1

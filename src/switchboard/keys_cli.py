@@ -18,7 +18,7 @@ from switchboard.auth import issuing
 from switchboard.auth import permissions as perms
 from switchboard.config import Config
 from switchboard.db.bootstrap_store import DEFAULT_ORGANIZATION
-from switchboard.db.engine import create_engine_from_url, session_factory
+from switchboard.db.engine import one_transaction
 from switchboard.db.repositories import api_keys, audit
 from switchboard.db.schema import ApiKey, Organization
 from switchboard.errors import InvalidRequest, SwitchboardError
@@ -119,13 +119,10 @@ ACTIONS: dict[str, Callable[[AsyncSession, argparse.Namespace], Awaitable[None]]
 
 
 async def run(config: Config, args: argparse.Namespace) -> int:
-    engine = create_engine_from_url(config.database_url)
     try:
-        async with session_factory(engine).begin() as session:
+        async with one_transaction(config.database_url) as session:
             await ACTIONS[args.action](session, args)
     except SwitchboardError as exc:
         print(f"switchboard: {exc.message}", file=sys.stderr)
         return 2
-    finally:
-        await engine.dispose()
     return 0

@@ -16,7 +16,7 @@ import sys
 from cryptography.fernet import Fernet
 
 from switchboard.config import Config
-from switchboard.db.engine import create_engine_from_url, session_factory
+from switchboard.db.engine import one_transaction
 from switchboard.db.repositories import audit
 from switchboard.db.repositories.providers import all_with_credentials
 from switchboard.security.secrets import (
@@ -38,23 +38,19 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 async def reencrypt(config: Config, vault: Vault) -> int:
     """Re-encrypt every stored credential under the vault's first key; the count."""
-    engine = create_engine_from_url(config.database_url)
-    try:
-        async with session_factory(engine).begin() as session:
-            rows = await all_with_credentials(session)
-            for row in rows:
-                try:
-                    row.encrypted_credentials = vault.rotate(row.encrypted_credentials or b"")
-                except SecretsError:
-                    raise SecretsError(
-                        f"provider {row.name!r}: its credential decrypts with none of the keys; "
-                        "nothing was changed"
-                    ) from None
-            details = {"providers": len(rows)}
-            audit.record(session, None, "master_key.rotate", ("master_key", ""), "", details)
-        return len(rows)
-    finally:
-        await engine.dispose()
+    async with one_transaction(config.database_url) as session:
+        rows = await all_with_credentials(session)
+        for row in rows:
+            try:
+                row.encrypted_credentials = vault.rotate(row.encrypted_credentials or b"")
+            except SecretsError:
+                raise SecretsError(
+                    f"provider {row.name!r}: its credential decrypts with none of the keys; "
+                    "nothing was changed"
+                ) from None
+        details = {"providers": len(rows)}
+        audit.record(session, None, "master_key.rotate", ("master_key", ""), "", details)
+    return len(rows)
 
 
 async def run(config: Config, args: argparse.Namespace) -> int:

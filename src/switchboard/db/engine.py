@@ -7,6 +7,8 @@ serves both the sync and the async Postgres engine, aiosqlite the async SQLite o
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event, text
@@ -73,6 +75,17 @@ def create_engine_from_url(url: str) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@contextlib.asynccontextmanager
+async def one_transaction(database_url: str) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction on an engine of its own, disposed after (for commands)."""
+    engine = create_engine_from_url(database_url)
+    try:
+        async with session_factory(engine).begin() as session:
+            yield session
+    finally:
+        await engine.dispose()
 
 
 async def ping(engine: AsyncEngine, seconds: float = PING_TIMEOUT_SECONDS) -> None:
