@@ -10,6 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
+from fakes.adapter_calls import WEATHER_TOOL
 from fakes.anthropic_server import FakeAnthropic
 from fakes.calls import error_of
 from fakes.cohere_server import FakeCohere
@@ -116,16 +117,12 @@ async def test_stream_ends_with_usage_cost_and_done(native, upstream) -> None:
 
 
 async def test_tool_calls_come_back_in_openai_shape(native) -> None:
-    tools = [
-        {
-            "type": "function",
-            "function": {
-                "name": "get_weather",
-                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-            },
-        }
-    ]
-    body = {"model": "native/tools", "messages": MESSAGES, "tools": tools, "max_tokens": 50}
+    body = {
+        "model": "native/tools",
+        "messages": MESSAGES,
+        "tools": [WEATHER_TOOL],
+        "max_tokens": 50,
+    }
     [reply] = await post(native, body)
     choice = json.loads(reply.data)["choices"][0]
     assert choice["finish_reason"] == "tool_calls"

@@ -6,9 +6,10 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from fakes.adapter_calls import WEATHER_TOOL, chat, collect
 from fakes.anthropic_server import FakeAnthropic
 
-from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest
+from switchboard.domain.chat import ChatChunk
 from switchboard.providers.anthropic import AnthropicProvider
 from switchboard.providers.base import UnsupportedFeature
 from switchboard.providers.errors import (
@@ -23,13 +24,6 @@ from switchboard.providers.errors import (
 from switchboard.providers.fasthttp import make_session
 
 KEY = "sk-ant-test-key"
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-    },
-}
 
 
 @pytest.fixture
@@ -44,15 +38,6 @@ async def provider(fake) -> AsyncIterator[AnthropicProvider]:
     session = make_session()
     yield AnthropicProvider("claude", fake.base_url, KEY, session, timeout=0.3)
     await session.close()
-
-
-def chat(model: str, **kwargs) -> ChatRequest:
-    messages = (ChatMessage("system", "Be brief."), ChatMessage("user", "hi"))
-    return ChatRequest(model=model, messages=messages, **kwargs)
-
-
-async def collect(provider: AnthropicProvider, request: ChatRequest) -> list[ChatChunk]:
-    return [chunk async for chunk in provider.stream(request)]
 
 
 async def test_complete_sends_key_version_and_anthropic_body(provider, fake) -> None:

@@ -6,9 +6,10 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from fakes.adapter_calls import WEATHER_TOOL, chat, collect
 from fakes.cohere_server import FakeCohere
 
-from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest
+from switchboard.domain.chat import ChatChunk
 from switchboard.providers.cohere import CohereProvider
 from switchboard.providers.errors import (
     UpstreamAuthError,
@@ -22,13 +23,6 @@ from switchboard.providers.errors import (
 from switchboard.providers.fasthttp import make_session
 
 KEY = "co-test-key"
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-    },
-}
 
 
 @pytest.fixture
@@ -43,15 +37,6 @@ async def provider(fake) -> AsyncIterator[CohereProvider]:
     session = make_session()
     yield CohereProvider("co", fake.base_url, KEY, session, timeout=0.3)
     await session.close()
-
-
-def chat(model: str, **kwargs) -> ChatRequest:
-    messages = (ChatMessage("system", "Be brief."), ChatMessage("user", "hi"))
-    return ChatRequest(model=model, messages=messages, **kwargs)
-
-
-async def collect(provider: CohereProvider, request: ChatRequest) -> list[ChatChunk]:
-    return [chunk async for chunk in provider.stream(request)]
 
 
 async def test_complete_sends_bearer_key_and_cohere_body(provider, fake) -> None:

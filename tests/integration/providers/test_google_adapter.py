@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from fakes.adapter_calls import WEATHER_TOOL, chat, collect
 from fakes.google_server import SIGNATURE, FakeGemini
 
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest
@@ -22,13 +23,6 @@ from switchboard.providers.fasthttp import make_session
 from switchboard.providers.google import GeminiProvider
 
 KEY = "AIza-test-key"
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-    },
-}
 
 
 @pytest.fixture
@@ -43,15 +37,6 @@ async def provider(fake) -> AsyncIterator[GeminiProvider]:
     session = make_session()
     yield GeminiProvider("gemini", fake.base_url, KEY, session, timeout=0.3)
     await session.close()
-
-
-def chat(model: str, **kwargs) -> ChatRequest:
-    messages = (ChatMessage("system", "Be brief."), ChatMessage("user", "hi"))
-    return ChatRequest(model=model, messages=messages, **kwargs)
-
-
-async def collect(provider: GeminiProvider, request: ChatRequest) -> list[ChatChunk]:
-    return [chunk async for chunk in provider.stream(request)]
 
 
 async def test_complete_sends_the_key_header_and_a_gemini_body(provider, fake) -> None:
