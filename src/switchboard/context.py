@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import uuid
 from contextvars import ContextVar
 
 from switchboard.auth.principal import Principal
+from switchboard.ids import random_hex
 
 REQUEST_ID: ContextVar[str] = ContextVar("switchboard_request_id", default="")
 
@@ -14,7 +14,7 @@ _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    return random_hex()
 
 
 def request_id_from_header(value: str | None) -> str:

@@ -28,6 +28,21 @@ LATENCY_BUCKETS = (
 )
 
 
+class Children:
+    """A labelled metric's children, each looked up once: prometheus_client's labels() checks
+    and sorts its arguments on every call, which costs more than the increment itself."""
+
+    def __init__(self, metric: Counter | Histogram) -> None:
+        self._metric = metric
+        self._children: dict[tuple[str, ...], Any] = {}
+
+    def __call__(self, *values: str) -> Any:
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = self._metric.labels(*values)
+        return child
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -102,6 +117,13 @@ class Metrics:
             registry=self.registry,
         )
 
+        self._rpc_requests = Children(self.rpc_requests)
+        self._rpc_duration = Children(self.rpc_duration)
+        self._llm_requests = Children(self.llm_requests)
+        self._llm_tokens = Children(self.llm_tokens)
+        self._llm_cost = Children(self.llm_cost)
+        self._upstream_latency = Children(self.upstream_latency)
+
     def watch_log_writer(
         self, queue_depth: Callable[[], float], spool_bytes: Callable[[], float]
     ) -> None:
@@ -122,18 +144,12 @@ class Metrics:
     def observe_call(self, record: Mapping[str, Any]) -> None:
         """One finished model call, from its log record."""
         provider, model = record["provider"] or "none", record["model"] or "none"
-        self.llm_requests.labels(
-            provider=provider, model=model, status=record["status"], code=record["error_code"] or ""
-        ).inc()
-        self.llm_tokens.labels(provider=provider, model=model, kind="prompt").inc(
-            record["prompt_tokens"]
-        )
-        self.llm_tokens.labels(provider=provider, model=model, kind="completion").inc(
-            record["completion_tokens"]
-        )
-        self.llm_cost.labels(provider=provider, model=model).inc(record["cost_pico_usd"] / 10**12)
+        self._llm_requests(provider, model, record["status"], record["error_code"] or "").inc()
+        self._llm_tokens(provider, model, "prompt").inc(record["prompt_tokens"])
+        self._llm_tokens(provider, model, "completion").inc(record["completion_tokens"])
+        self._llm_cost(provider, model).inc(record["cost_pico_usd"] / 10**12)
         upstream = record["upstream_latency_ms"] / 1000
-        self.upstream_latency.labels(provider=provider).observe(upstream)
+        self._upstream_latency(provider).observe(upstream)
         self.gateway_overhead.observe(max(0.0, record["latency_ms"] / 1000 - upstream))
 
     def count_refusal(self, err: SwitchboardError) -> None:
@@ -143,8 +159,8 @@ class Metrics:
             self.rate_limited.labels(code=err.code).inc()
 
     def observe_rpc(self, method: str, code: str, seconds: float) -> None:
-        self.rpc_requests.labels(method=method, code=code).inc()
-        self.rpc_duration.labels(method=method).observe(seconds)
+        self._rpc_requests(method, code).inc()
+        self._rpc_duration(method).observe(seconds)
 
     def serve_http(self, addr: str) -> Callable[[], None]:
         """Expose /metrics on host:port in a daemon thread; returns the function that stops it."""

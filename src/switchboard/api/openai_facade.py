@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import AsyncIterator
 
 import grpc
@@ -30,6 +29,7 @@ from switchboard.chat.response import (
 )
 from switchboard.context import current_principal, current_request_id
 from switchboard.errors import InvalidRequest
+from switchboard.ids import random_hex
 from switchboard.money import pico_to_usd
 from switchboard.v1 import openai_pb2_grpc
 
@@ -61,7 +61,7 @@ def call_context(call: ChatCall, body: dict, environment: str, endpoint: str) ->
 
 
 def new_stamp(model: str, provider: str) -> Stamp:
-    return Stamp(f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), model, provider)
+    return Stamp(f"chatcmpl-{random_hex()}", int(time.time()), model, provider)
 
 
 def sse(payload: bytes) -> httpbody_pb2.HttpBody:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +17,7 @@ from switchboard.errors import (
     RateLimited,
     SwitchboardError,
 )
+from switchboard.ids import random_uuid
 from switchboard.providers.errors import (
     UpstreamAuthError,
     UpstreamBadRequest,
@@ -126,7 +126,7 @@ class Outcome:
         """One llm_logs row (column -> value)."""
         failed = self.error is not None
         return {
-            "id": str(uuid.uuid4()),
+            "id": random_uuid(),
             "request_id": ctx.request_id,
             "created_at": datetime.now(UTC),
             "user_id": ctx.user_id,

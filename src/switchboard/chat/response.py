@@ -3,11 +3,11 @@ Switchboard's `cost`, `latency_ms` and `provider`. Money is written as an exact 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from switchboard.domain.chat import ChatChunk, ChatResult, Usage
+from switchboard.jsontext import dumps
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,5 @@ def dumps_with_cost(body: dict[str, Any], cost_usd: str, latency_ms: int) -> byt
     float (cost_usd comes from switchboard.money.pico_to_usd: digits and at most one dot)."""
     if not cost_usd.replace(".", "", 1).isdigit():
         raise ValueError(f"not a plain decimal: {cost_usd!r}")
-    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     extra = f',"cost":{{"estimated_usd":{cost_usd},"currency":"USD"}},"latency_ms":{latency_ms}}}'
-    return (text[:-1] + extra).encode()
-
-
-def dumps(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return dumps(body)[:-1] + extra.encode()

@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from psycopg.types.json import set_json_dumps
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from switchboard.db.errors import describe_connect_error
+from switchboard.jsontext import dumps, dumps_str
 
 PING_TIMEOUT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 3
@@ -56,14 +58,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _psycopg_fast_json(dbapi_connection: Any, _record: Any) -> None:
+    """psycopg serializes JSON columns itself (SQLAlchemy's json_serializer is not used)."""
+    set_json_dumps(dumps, dbapi_connection)
+
+
 def create_engine_from_url(url: str) -> AsyncEngine:
     """An async engine; connects lazily, so a dead database fails at first use, not here."""
     target = async_url(url)
     if target.startswith("sqlite"):
-        engine = create_async_engine(target)
+        engine = create_async_engine(target, json_serializer=dumps_str)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         target,
         pool_pre_ping=True,
         pool_size=10,
@@ -71,6 +78,8 @@ def create_engine_from_url(url: str) -> AsyncEngine:
         pool_recycle=1800,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
+    event.listen(engine.sync_engine, "connect", _psycopg_fast_json)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 import os
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
+from switchboard.ids import random_uuid
 from switchboard.logs.rollups import aggregate
 from switchboard.logs.scoped_redaction import RecordRedactor
 
@@ -213,7 +213,7 @@ async def insert_records(engine: AsyncEngine, records: list[Record], batch_size:
     statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
     async with engine.begin() as connection:
         for chunk in _chunks(records, batch_size):
-            attempt = [{**record, "id": record.get("id") or str(uuid.uuid4())} for record in chunk]
+            attempt = [{**record, "id": record.get("id") or random_uuid()} for record in chunk]
             await connection.execute(statement, attempt)
             ids = [row["id"] for row in attempt]
             found = await connection.scalars(select(LlmLog.id).where(LlmLog.id.in_(ids)))

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from switchboard.jsontext import dumps_str
 from switchboard.providers.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
 from switchboard.providers.transport import SseEvent, sse_events
 
@@ -30,7 +31,9 @@ def make_session() -> aiohttp.ClientSession:
     timeout = aiohttp.ClientTimeout(
         total=None, sock_connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT
     )
-    return aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=True)
+    return aiohttp.ClientSession(
+        connector=connector, timeout=timeout, auto_decompress=True, json_serialize=dumps_str
+    )
 
 
 def request_timeout(read_timeout: float | None) -> aiohttp.ClientTimeout | None:

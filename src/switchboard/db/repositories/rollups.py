@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from switchboard.db.schema import UsageRollup
+from switchboard.ids import random_uuid
 from switchboard.logs.rollups import DIMENSIONS, SUMS, RollupKey, Totals, rows
 
 _DIALECT_INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
@@ -33,7 +33,7 @@ async def add(connection: AsyncConnection, sums: Mapping[RollupKey, Totals]) -> 
     if not params:
         return
     for param in params:
-        param["id"] = str(uuid.uuid4())
+        param["id"] = random_uuid()
     # Sorted, so concurrent writers lock buckets in one order (no deadlocks on Postgres).
     params.sort(key=lambda p: tuple(str(p[k]) for k in UNIQUE))
     await connection.execute(upsert_statement(connection.dialect.name), params)
