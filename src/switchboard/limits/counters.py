@@ -164,7 +164,9 @@ class FailoverCounters:
 
     Chosen over failing closed (every request refused while Redis is down) and failing open
     (no limits at all): each replica keeps enforcing the limits on its own, so with N replicas
-    a limit can be exceeded at most N-fold while Redis is away. Each failure is counted in a
+    a limit can be exceeded at most N-fold while Redis is away. The local counters shadow
+    every seed and charge Redis took, so a failover starts from this replica's own usage
+    (a budget already spent here stays spent), not from zero. Each failure is counted in a
     metric and logged (at most once per `quiet_seconds`); Redis is retried after
     `retry_seconds`, so a dead Redis costs one timeout per interval, not one per request.
     """
@@ -202,9 +204,15 @@ class FailoverCounters:
         store = self._store()
         if store is self._primary:
             try:
-                return await store.charge(charges)
+                verdict = await store.charge(charges)
             except (RedisError, OSError) as exc:
                 self._failed(exc)
+            else:
+                if verdict.allowed:
+                    for charge in charges:
+                        if charge.amount:
+                            await self._fallback.add(charge.key, charge.amount, charge.ttl_seconds)
+                return verdict
         return await self._fallback.charge(charges)
 
     async def add(self, key: str, amount: int, ttl_seconds: int) -> None:
@@ -212,7 +220,6 @@ class FailoverCounters:
         if store is self._primary:
             try:
                 await store.add(key, amount, ttl_seconds)
-                return
             except (RedisError, OSError) as exc:
                 self._failed(exc)
         await self._fallback.add(key, amount, ttl_seconds)
@@ -222,7 +229,6 @@ class FailoverCounters:
         if store is self._primary:
             try:
                 await store.seed(key, value, ttl_seconds)
-                return
             except (RedisError, OSError) as exc:
                 self._failed(exc)
         await self._fallback.seed(key, value, ttl_seconds)

@@ -76,3 +76,33 @@ async def test_failover_uses_local_counters_and_retries_redis_later() -> None:
     await store.charge([one])
     assert DeadStore.calls == 2
     assert len(errors) == 2
+
+
+class FlakyStore(LocalCounters):
+    """Redis that answers until `fail` is set (a timeout under load, say)."""
+
+    fail = False
+
+    async def charge(self, charges):
+        if self.fail:
+            raise RedisConnectionError("timed out")
+        return await super().charge(charges)
+
+    async def add(self, key, amount, ttl_seconds):
+        if self.fail:
+            raise RedisConnectionError("timed out")
+        await super().add(key, amount, ttl_seconds)
+
+
+async def test_a_failover_mid_period_remembers_what_this_replica_already_spent() -> None:
+    redis = FlakyStore()
+    store = FailoverCounters(redis, LocalCounters(), lambda: None)
+    await store.seed("budget", 3, 60)  # spent before this process started, from the database
+    one = Charge("budget", 10, 2, 60)
+    assert (await store.charge([one])).allowed  # 5
+    assert (await store.charge([one])).allowed  # 7
+    await store.add("budget", -1, 60)  # settled below the reservation: 6
+    redis.fail = True
+    assert (await store.charge([one])).values == (8,)  # locally, from 6, not from 0
+    assert (await store.charge([one])).values == (10,)
+    assert not (await store.charge([one])).allowed  # 12 would exceed 10
