@@ -34,6 +34,8 @@ def log_row(index: int, **overrides: Any) -> dict[str, Any]:
         "error_message": None,
         "prompt_tokens": 10 + index,
         "completion_tokens": 5,
+        "cached_tokens": 0,
+        "reasoning_tokens": 0,
         "total_tokens": 15 + index,
         "cost_pico_usd": 1_000_000 * (index + 1),
         "latency_ms": 100 + index,

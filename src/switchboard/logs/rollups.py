@@ -41,18 +41,29 @@ def bucket(moment: datetime, granularity: str) -> datetime:
     return hour if granularity == "hour" else hour.replace(hour=0)
 
 
+def amounts(record: Mapping[str, Any], sign: int) -> dict[str, int]:
+    """What one record adds to (sign 1) or takes from (sign -1) each sum."""
+    success = record["status"] == "success"
+    return {
+        "requests": sign,
+        "successful_requests": sign if success else 0,
+        "failed_requests": 0 if success else sign,
+        "prompt_tokens": sign * int(record.get("prompt_tokens") or 0),
+        "completion_tokens": sign * int(record.get("completion_tokens") or 0),
+        "total_tokens": sign * int(record.get("total_tokens") or 0),
+        "cost_pico_usd": sign * int(record.get("cost_pico_usd") or 0),
+        "latency_ms_sum": sign * int(record.get("latency_ms") or 0),
+    }
+
+
 @dataclass
 class Totals:
     values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMS, 0))
 
-    def add(self, record: Mapping[str, Any], sign: int) -> None:
-        success = record["status"] == "success"
-        self.values["requests"] += sign
-        self.values["successful_requests"] += sign if success else 0
-        self.values["failed_requests"] += 0 if success else sign
-        for name in ("prompt_tokens", "completion_tokens", "total_tokens", "cost_pico_usd"):
-            self.values[name] += sign * int(record.get(name) or 0)
-        self.values["latency_ms_sum"] += sign * int(record.get("latency_ms") or 0)
+    def add_amounts(self, added: Mapping[str, int]) -> None:
+        values = self.values
+        for name, amount in added.items():
+            values[name] += amount
 
 
 RollupKey = tuple[str, datetime, str, str, str, str, str, str, str]
@@ -61,14 +72,18 @@ RollupKey = tuple[str, datetime, str, str, str, str, str, str, str]
 def aggregate(records: Iterable[Mapping[str, Any]], sign: int = 1) -> dict[RollupKey, Totals]:
     """Each record counts in its hour and its day, once under its user and once under
     ALL_USERS, so organization-wide analytics never read per-user rows."""
-    sums: dict[RollupKey, Totals] = {}
+    sums: dict[Any, Totals] = {}
     for record in records:
         organization, user, *rest = (str(record.get(d) or "") for d in DIMENSIONS)
-        for granularity in ("hour", "day"):
-            start = bucket(record["created_at"], granularity)
+        added = amounts(record, sign)
+        hour = bucket(record["created_at"], "hour")
+        for granularity, start in (("hour", hour), ("day", hour.replace(hour=0))):
             for who in {user, ALL_USERS}:
                 key = (granularity, start, organization, who, *rest)
-                sums.setdefault(key, Totals()).add(record, sign)  # type: ignore[arg-type]
+                totals = sums.get(key)
+                if totals is None:
+                    totals = sums[key] = Totals()
+                totals.add_amounts(added)
     return sums
 
 

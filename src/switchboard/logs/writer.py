@@ -23,11 +23,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
 from switchboard.ids import random_uuid
+from switchboard.logs.pg_copy import ALL_COLUMNS, copy_new_rows
+from switchboard.logs.refused import CONTENT_ERRORS, without_nul
 from switchboard.logs.rollups import aggregate
 from switchboard.logs.scoped_redaction import RecordRedactor
 
@@ -104,6 +106,7 @@ class LogWriter:
         self._redactor = redactor
         self._engine = engine
         self._spool = spool
+        self._rejected = Spool(spool.path.with_suffix(".rejected.jsonl"))
         self._batch_size = batch_size
         self._flush_interval = flush_interval
         self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_queue)
@@ -111,6 +114,7 @@ class LogWriter:
         self._task: asyncio.Task[None] | None = None
         self.written = 0
         self.spooled = 0
+        self.rejected = 0
 
     def submit(self, record: Record) -> None:
         """Hot path: never blocks, never does I/O."""
@@ -164,14 +168,14 @@ class LogWriter:
         if not batch:
             return
         try:
-            await self._insert(batch)
+            refused = await self._insert(batch)
         except Exception as exc:  # the database is away: keep the records on disk instead
             log.warning(
                 "log database unavailable (%s); spooling %d records", type(exc).__name__, len(batch)
             )
             await self._to_spool(batch)
             return
-        self.written += len(batch)
+        self.written += len(batch) - refused
 
     def _redact(self, batch: list[Record]) -> None:
         assert self._redactor is not None
@@ -189,36 +193,78 @@ class LogWriter:
             return True
         records = await asyncio.to_thread(self._spool.read)
         try:
-            await self._insert(records)
+            refused = await self._insert(records)
         except Exception:
             return False
         await asyncio.to_thread(self._spool.clear)
         log.info("replayed %d spooled log records", len(records))
-        self.written += len(records)
+        self.written += len(records) - refused
         return True
 
-    async def _insert(self, records: list[Record]) -> None:
-        await insert_records(self._engine, records, self._batch_size)
+    async def _insert(self, records: list[Record]) -> int:
+        """Insert the records; how many were refused for their content and set aside."""
+        try:
+            await insert_records(self._engine, records, self._batch_size)
+        except CONTENT_ERRORS:
+            return await self._salvage(records)
+        return 0
+
+    async def _salvage(self, records: list[Record]) -> int:
+        """The database refused the batch for its content: NULs become U+FFFD, then a record
+        still refused goes to the rejected file (kept, and said in the log) rather than
+        blocking every later batch. A real outage meanwhile still raises (and spools)."""
+        cleaned = [without_nul(record) for record in records]
+        try:
+            await insert_records(self._engine, cleaned, self._batch_size)
+        except CONTENT_ERRORS:
+            pass
+        else:
+            return 0
+        refused = []
+        for record in cleaned:
+            try:
+                await insert_records(self._engine, [record])
+            except CONTENT_ERRORS:
+                refused.append(record)
+        if not refused:
+            return 0
+        log.error(
+            "the log database refused %d records for their content; kept in %s",
+            len(refused),
+            self._rejected.path,
+        )
+        await asyncio.to_thread(self._rejected.append, refused)
+        self.rejected += len(refused)
+        return len(refused)
 
 
 async def insert_records(engine: AsyncEngine, records: list[Record], batch_size: int = 500) -> None:
     """Insert the records not yet present and add exactly those to the rollups, in one
     transaction (idempotent on request_id).
 
-    A plain executemany (no RETURNING: psycopg would parse one giant multi-row statement per
-    batch, on the event loop) with ids assigned afresh for each attempt (records are never
-    mutated, so a spooled one gets a new id when replayed), then one SELECT by those ids says
-    which rows are new: a record already stored is never counted twice."""
-    statement = _DIALECT_INSERT.get(engine.dialect.name, insert)(LlmLog.__table__)
-    statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
+    Ids are assigned afresh for each attempt (records are never mutated, so a spooled one gets
+    a new id when replayed), and only the rows that went in are counted in the rollups: a
+    record already stored is never counted twice. On Postgres the rows go in by COPY
+    (logs.pg_copy); elsewhere by a plain executemany (no RETURNING: psycopg would parse one
+    giant multi-row statement per batch, on the event loop) and a SELECT by those ids."""
     async with engine.begin() as connection:
         for chunk in _chunks(records, batch_size):
             attempt = [{**record, "id": record.get("id") or random_uuid()} for record in chunk]
-            await connection.execute(statement, attempt)
-            ids = [row["id"] for row in attempt]
-            found = await connection.scalars(select(LlmLog.id).where(LlmLog.id.in_(ids)))
-            inserted = set(found)
+            if engine.dialect.name == "postgresql" and ALL_COLUMNS.issubset(attempt[0]):
+                inserted = await copy_new_rows(connection, attempt)
+            else:
+                inserted = await _execute_new_rows(connection, attempt)
             await rollups.add(connection, aggregate(r for r in attempt if r["id"] in inserted))
+
+
+async def _execute_new_rows(connection: AsyncConnection, records: list[Record]) -> set[str]:
+    """The portable way (SQLite, or records lacking columns): executemany, then a SELECT."""
+    statement = _DIALECT_INSERT.get(connection.dialect.name, insert)(LlmLog.__table__)
+    statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
+    await connection.execute(statement, records)
+    ids = [row["id"] for row in records]
+    found = await connection.scalars(select(LlmLog.id).where(LlmLog.id.in_(ids)))
+    return set(found)
 
 
 def _chunks(records: list[Record], size: int) -> list[list[Record]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,9 @@ _DIALECT_INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 UNIQUE = ("granularity", "bucket_start", *DIMENSIONS)
 
 
+@functools.cache
 def upsert_statement(dialect: str) -> Any:
+    """Built once per dialect (statements are immutable; building one costs milliseconds)."""
     table = UsageRollup.__table__
     statement = _DIALECT_INSERT.get(dialect, insert)(table)
     return statement.on_conflict_do_update(

@@ -1,0 +1,51 @@
+"""Postgres's fast way in for log batches: COPY into a transaction's scratch table, then one
+INSERT ... SELECT ... ON CONFLICT (request_id) DO NOTHING RETURNING id.
+
+An executemany costs the event loop ~200 µs per row (SQLAlchemy's bind processing and
+psycopg's per-row query adaptation); COPY formats rows in psycopg's C code. The scratch table
+is created per transaction (ON COMMIT DROP), so it always has llm_logs' current columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg.types.json import Jsonb
+from sqlalchemy import JSON
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from switchboard.db.schema import LlmLog
+
+COLUMNS = tuple(column.name for column in LlmLog.__table__.columns)
+_JSON = frozenset(
+    column.name for column in LlmLog.__table__.columns if isinstance(column.type, JSON)
+)
+ALL_COLUMNS = frozenset(COLUMNS)
+_NAMES = ", ".join(COLUMNS)
+_SCRATCH = "llm_logs_incoming"
+
+
+def _row(record: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        Jsonb(record[name]) if name in _JSON and record[name] is not None else record[name]
+        for name in COLUMNS
+    )
+
+
+async def copy_new_rows(connection: AsyncConnection, records: list[dict[str, Any]]) -> set[str]:
+    """Insert the records (each with every llm_logs column) whose request_id is new, in the
+    connection's transaction; the ids of those inserted."""
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    async with driver.cursor() as cursor:
+        await cursor.execute(f"CREATE TEMP TABLE {_SCRATCH} (LIKE llm_logs) ON COMMIT DROP")
+        async with cursor.copy(f"COPY {_SCRATCH} ({_NAMES}) FROM STDIN") as copy:
+            for record in records:
+                await copy.write_row(_row(record))
+        await cursor.execute(
+            f"INSERT INTO llm_logs ({_NAMES}) SELECT {_NAMES} FROM {_SCRATCH} "
+            "ON CONFLICT (request_id) DO NOTHING RETURNING id"
+        )
+        inserted = {row[0] for row in await cursor.fetchall()}
+        await cursor.execute(f"DROP TABLE {_SCRATCH}")
+    return inserted

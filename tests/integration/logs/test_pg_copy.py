@@ -1,0 +1,74 @@
+"""Postgres takes log batches by COPY: the rows must read back exactly as the portable
+executemany path stores them, and a request_id already stored is skipped, not duplicated."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from fakes.log_rows import log_row
+from sqlalchemy import select
+
+from switchboard.db.engine import create_engine_from_url
+from switchboard.db.schema import LlmLog
+from switchboard.logs.pg_copy import COLUMNS, copy_new_rows
+from switchboard.logs.writer import _execute_new_rows
+
+AWKWARD = {
+    "error_message": "tab\there\nnew line \\N backslash \\ and 'quotes' \"double\" é 日本 🎉",
+    "created_at": datetime(2026, 11, 1, 23, 30, tzinfo=timezone(timedelta(hours=-5))),
+    "cost_pico_usd": 2**62 + 12345,
+    "request_body": {"messages": [{"role": "user", "content": 'a\tb\\c\n{}[]"', "n": 2**40}]},
+    "response_body": None,
+    "attempts": [],
+    "redaction_rules": ["email", "phone"],
+    "feature_name": None,
+    "stream": True,
+}
+
+
+def stored(row: LlmLog) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in COLUMNS if name not in ("id", "request_id")}
+
+
+async def read(engine, request_id: str) -> LlmLog:
+    async with engine.connect() as connection:
+        result = await connection.execute(select(LlmLog).where(LlmLog.request_id == request_id))
+        return result.one()
+
+
+async def test_copy_stores_what_executemany_stores(postgres_url: str) -> None:
+    engine = create_engine_from_url(postgres_url)
+    by_copy, by_insert = log_row(1, **AWKWARD), log_row(1, **AWKWARD)
+    async with engine.begin() as connection:
+        assert await copy_new_rows(connection, [by_copy]) == {by_copy["id"]}
+        assert await _execute_new_rows(connection, [by_insert]) == {by_insert["id"]}
+    copied = await read(engine, by_copy["request_id"])
+    inserted = await read(engine, by_insert["request_id"])
+    assert stored(copied) == stored(inserted)
+    assert copied.error_message == AWKWARD["error_message"]
+    assert copied.created_at == AWKWARD["created_at"].astimezone(UTC)
+    assert copied.cost_pico_usd == 2**62 + 12345
+    assert copied.request_body == AWKWARD["request_body"]
+    assert copied.response_body is None
+    await engine.dispose()
+
+
+async def test_copy_skips_request_ids_already_stored_and_says_which_went_in(
+    postgres_url: str,
+) -> None:
+    engine = create_engine_from_url(postgres_url)
+    first = log_row(1)
+    again = {**first, "id": str(uuid.uuid4()), "error_message": "second copy"}
+    fresh = log_row(2)
+    async with engine.begin() as connection:
+        await copy_new_rows(connection, [first])
+    async with engine.begin() as connection:  # two chunks in one transaction, as the writer
+        assert await copy_new_rows(connection, [again]) == set()
+        assert await copy_new_rows(connection, [fresh, again]) == {fresh["id"]}
+    async with engine.connect() as connection:
+        ids = (await connection.scalars(select(LlmLog.request_id))).all()
+    assert sorted(ids) == sorted([first["request_id"], fresh["request_id"]])
+    assert (await read(engine, first["request_id"])).error_message is None
+    await engine.dispose()
