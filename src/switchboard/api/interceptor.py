@@ -11,7 +11,6 @@ error.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -74,10 +73,50 @@ class _Call:
         self.metrics.observe_rpc(self.method, self.code, time.perf_counter() - self.started)
 
 
+class _Guard:
+    """The RPC's bookkeeping around its behavior: admit on entry, map errors and record the
+    outcome on exit. A class, not an asynccontextmanager: this runs on every request."""
+
+    __slots__ = ("_call", "_gate")
+
+    def __init__(self, call: _Call, gate: Gate) -> None:
+        self._call = call
+        self._gate = gate
+
+    async def __aenter__(self) -> _Call:
+        call = self._call
+        try:
+            principal, limits = await self._gate.admit(
+                call.method, call.context.invocation_metadata()
+            )
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, None)
+            raise
+        call.headers.update(limits)
+        PRINCIPAL.set(principal)
+        RESPONSE_HEADERS.set(call.headers)
+        return call
+
+    async def __aexit__(self, kind: Any, exc: BaseException | None, _tb: Any) -> bool:
+        call = self._call
+        try:
+            if isinstance(exc, asyncio.CancelledError):
+                call.code = "CANCELLED"
+            elif isinstance(exc, grpc.aio.AbortError):
+                call.code = "ABORTED"
+            elif isinstance(exc, Exception):
+                await call.fail(exc)  # raises the mapped status
+        finally:
+            call.finish()
+        return False
+
+
 class GatewayInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, metrics: Metrics, gate: Gate) -> None:
         self._metrics = metrics
         self._gate = gate
+        # method -> (the servicer's handler, its wrapped twin): wrapped once, not per call.
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
 
     async def intercept_service(
         self,
@@ -88,6 +127,14 @@ class GatewayInterceptor(grpc.aio.ServerInterceptor):
         if handler is None:
             return handler
         method = handler_call_details.method
+        cached = self._wrapped.get(method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = self._wrap(method, handler)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+    def _wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
                 self._wrap_unary(method, handler.unary_unary),
@@ -102,25 +149,8 @@ class GatewayInterceptor(grpc.aio.ServerInterceptor):
             )
         return handler
 
-    @contextlib.asynccontextmanager
-    async def _guard(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[_Call]:
-        call = _Call(method, self._metrics, context)
-        try:
-            principal, limits = await self._gate.admit(method, context.invocation_metadata())
-            call.headers.update(limits)
-            PRINCIPAL.set(principal)
-            RESPONSE_HEADERS.set(call.headers)
-            yield call
-        except asyncio.CancelledError:
-            call.code = "CANCELLED"
-            raise
-        except grpc.aio.AbortError:
-            call.code = "ABORTED"
-            raise
-        except Exception as exc:
-            await call.fail(exc)
-        finally:
-            call.finish()
+    def _guard(self, method: str, context: grpc.aio.ServicerContext) -> _Guard:
+        return _Guard(_Call(method, self._metrics, context), self._gate)
 
     def _wrap_unary(self, method: str, behavior: UnaryBehavior) -> UnaryBehavior:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
