@@ -18,16 +18,9 @@ def dumps(value: Any) -> bytes:
     try:
         return orjson.dumps(value)
     except TypeError:
-        return _escaped(value).encode()
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def dumps_str(value: Any) -> str:
     """dumps() as text (for libraries that want str: aiohttp's and SQLAlchemy's serializers)."""
-    try:
-        return orjson.dumps(value).decode()
-    except TypeError:
-        return _escaped(value)
-
-
-def _escaped(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return dumps(value).decode()
