@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from fakes.adapter_calls import WEATHER_TOOL, chat, collect
+from fakes.adapter_calls import WEATHER_TOOL, assert_classified, chat, collect
 from fakes.anthropic_server import FakeAnthropic
 
 from switchboard.domain.chat import ChatChunk
@@ -116,15 +116,7 @@ async def test_stream_tool_call_deltas(provider) -> None:
     ],
 )
 async def test_errors_are_classified(provider, model, kind, status) -> None:
-    for call in (provider.complete(chat(model)), collect(provider, chat(model))):
-        with pytest.raises(kind) as raised:
-            await call
-        assert type(raised.value) is kind
-        assert raised.value.status == status
-        assert raised.value.provider == "claude"
-    if kind is UpstreamRateLimited:
-        assert raised.value.retry_after == 7
-    assert raised.value.retryable == (kind in (UpstreamRateLimited, UpstreamServerError))
+    await assert_classified(provider, model, kind, status, "claude")
 
 
 async def test_prompt_too_long_is_not_guessed_from_the_message(provider) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from fakes.adapter_calls import WEATHER_TOOL, chat, collect
+from fakes.adapter_calls import WEATHER_TOOL, assert_classified, chat, collect
 from fakes.google_server import SIGNATURE, FakeGemini
 
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest
@@ -137,15 +137,7 @@ async def test_stream_tool_call_deltas(provider) -> None:
     ],
 )
 async def test_errors_are_classified(provider, model, kind, status) -> None:
-    for call in (provider.complete(chat(model)), collect(provider, chat(model))):
-        with pytest.raises(kind) as raised:
-            await call
-        assert type(raised.value) is kind
-        assert raised.value.status == status
-        assert raised.value.provider == "gemini"
-    if kind is UpstreamRateLimited:
-        assert raised.value.retry_after == 7
-    assert raised.value.retryable == (kind in (UpstreamRateLimited, UpstreamServerError))
+    await assert_classified(provider, model, kind, status, "gemini")
 
 
 async def test_a_too_long_prompt_is_not_guessed_from_the_message(provider) -> None:
