@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 import psycopg
 from cryptography.fernet import Fernet
-from loadgen import grpc_open_loop, open_loop
+from loadgen import child_pids, cpu_ms, grpc_open_loop, open_loop
 from sqlalchemy import create_engine, func, pool, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -204,14 +204,26 @@ def report(name: str, samples: list[float], errors: int) -> dict[str, float]:
     return cut
 
 
-async def latency_phase(rest: str, upstream: str, args: argparse.Namespace) -> int:
+def stack_pids(launcher: int) -> dict[str, int]:
+    """The launcher's children: the gRPC server and Envoy."""
+    pids = {}
+    for pid in child_pids(launcher):
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        pids["Envoy" if b"envoy" in command else "server"] = pid
+    return pids
+
+
+async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) -> int:
     print(f"Open loop at {args.rate:.0f} rps for {args.seconds:.0f} s (lean raw-socket client):")
     chat = f"{rest}/api/v1/chat/completions"
     await open_loop(chat, BODY, 50, 2, headers=AUTH)  # warm-up
     direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
+    before = {name: cpu_ms(pid) for name, pid in pids.items()}
     via, e2 = await open_loop(chat, BODY, args.rate, args.seconds, headers=AUTH)
+    cpu = {name: (cpu_ms(pid) - before[name]) / (len(via) + e2) for name, pid in pids.items()}
     d, v = report("direct to upstream", direct, e1), report("via Envoy + gateway", via, e2)
     print("  added by the gateway         " + "  ".join(f"{k} {v[k] - d[k]:7.3f} ms" for k in d))
+    print("  CPU per request              " + ", ".join(f"{k} {v:.3f} ms" for k, v in cpu.items()))
     return 100 + len(via) + e2
 
 
@@ -259,7 +271,7 @@ def main() -> None:
     try:
         seed(url, master_key, upstream)
         process, rest, metrics, grpc_addr = start_stack(url, master_key)
-        asyncio.run(latency_phase(rest, upstream, args))
+        asyncio.run(latency_phase(rest, upstream, stack_pids(process.pid), args))
         asyncio.run(grpc_phase(grpc_addr, upstream, args))
         print(f"  server event-loop lag up to here: {loop_lag(metrics)}")
         throughput_phase(rest, args)

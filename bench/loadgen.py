@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 
@@ -34,6 +36,17 @@ class Connection:
             await self.reader.readexactly(size + 2)
             if size == 0:
                 return
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time a process has used so far, in milliseconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
 
 
 def post_bytes(url: str, body: dict, headers: dict[str, str] | None = None) -> bytes:

@@ -6,10 +6,12 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import Sequence
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from switchboard.api.analytics import AnalyticsServicer
 from switchboard.api.chat import ChatServicer
@@ -77,11 +79,29 @@ def switchboard_service_names() -> list[str]:
     return [s.full_name for f in files for s in f.DESCRIPTOR.services_by_name.values()]
 
 
-def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.HealthServicer:
-    models_pb2_grpc.add_ModelsServiceServicer_to_server(ModelsServicer(runtime.catalog()), server)
+class GenericHandlersOnly:
+    """What the generated add_*_to_server functions get instead of the server: each service
+    becomes one generic handler, and no method is also a "registered method". For every RPC
+    it accepts, grpc.aio's server loop runs asyncio.wait over one pending future per
+    registered method (~50 here), a cost per call that grows with the API; a generic handler
+    is found by a dict lookup, services in the order they are added."""
+
+    def __init__(self, server: grpc.aio.Server) -> None:
+        self._server = server
+
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
+        self._server.add_generic_rpc_handlers(handlers)
+
+    def add_registered_method_handlers(self, service: str, handlers: dict[str, Any]) -> None:
+        return None
+
+
+def register_services(grpc_server: grpc.aio.Server, runtime: Runtime) -> health.aio.HealthServicer:
+    server = GenericHandlersOnly(grpc_server)
     core, environment = runtime.chat_core(), runtime.config.environment
-    chat_pb2_grpc.add_ChatServiceServicer_to_server(ChatServicer(core, environment), server)
     openai_pb2_grpc.add_OpenAIServiceServicer_to_server(OpenAIFacade(core, environment), server)
+    chat_pb2_grpc.add_ChatServiceServicer_to_server(ChatServicer(core, environment), server)
+    models_pb2_grpc.add_ModelsServiceServicer_to_server(ModelsServicer(runtime.catalog()), server)
     sb_health_pb2_grpc.add_HealthServiceServicer_to_server(
         HealthServicer(runtime.health_checker()), server
     )
@@ -101,13 +121,14 @@ def register_services(server: grpc.aio.Server, runtime: Runtime) -> health.aio.H
     grpc_health = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(grpc_health, server)
     names = switchboard_service_names()
-    reflection.enable_server_reflection(
-        [
-            *names,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ],
-        server,
+    reflectable = [
+        *names,
+        health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+        reflection.SERVICE_NAME,
+    ]
+    # What reflection.enable_server_reflection does for an aio server, minus the registration.
+    reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
+        reflection.aio.ReflectionServicer(reflectable), server
     )
     return grpc_health
 

@@ -1,0 +1,147 @@
+"""The floor under bench/chat_overhead.py: what Envoy + grpc.aio cost before the gateway does
+any work of its own.
+
+    .venv/bin/python bench/grpc_floor.py [--seconds 10] [--rate 200] [--rounds 2] [--without-lua]
+
+Serves OpenAIService.ChatCompletions from a no-op grpc.aio servicer (uvloop, as the real
+server) that yields one fixed chat.completion HttpBody, behind Envoy with the project's own
+config (switchboard.envoy.render_config, as `make run`), and measures it the way
+chat_overhead.py measures the gateway: open loop at --rate, direct to the fast fake upstream
+vs through Envoy + the no-op server; "added" is the difference per percentile. Also the
+server's and Envoy's CPU per request during that phase, and the maximum rate (wrk, closed
+loop). No auth, no routing, no upstream call, no logging: nothing the gateway could shed.
+--without-lua drops the Lua filter from the rendered config, to show its share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import grpc
+from chat_overhead import BODY, percentiles, wrk
+from fake_upstream import BODY as COMPLETION
+from google.api import httpbody_pb2
+from loadgen import cpu_ms, open_loop
+
+from switchboard._ports import free_port
+from switchboard.cli import run_loop
+from switchboard.config import Config
+from switchboard.envoy import EnvoyProcess, render_config
+from switchboard.v1 import openai_pb2_grpc
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAT_PATH = "/api/v1/chat/completions"
+
+
+class NoOpOpenAI(openai_pb2_grpc.OpenAIServiceServicer):
+    async def ChatCompletions(self, request, context):
+        yield httpbody_pb2.HttpBody(content_type="application/json", data=COMPLETION)
+
+
+async def serve(port: int) -> None:
+    server = grpc.aio.server()
+    openai_pb2_grpc.add_OpenAIServiceServicer_to_server(NoOpOpenAI(), server)
+    server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    await server.wait_for_termination()
+
+
+def without_lua(config_path: Path) -> None:
+    text = config_path.read_text()
+    text = re.sub(
+        r"          - name: envoy\.filters\.http\.lua\n.*?default_source_code: \{[^\n]*\n",
+        "",
+        text,
+        flags=re.S,
+    )
+    if "envoy.filters.http.lua" in text:
+        raise SystemExit("could not take the Lua filter out of the rendered config")
+    config_path.write_text(text)
+
+
+def start_envoy(grpc_port: int, work: Path, lua: bool) -> tuple[EnvoyProcess, str]:
+    http_port, admin_port = free_port(), free_port()
+    os.environ.update(
+        SWITCHBOARD_GRPC_ADDR=f"127.0.0.1:{grpc_port}",
+        SWITCHBOARD_HTTP_PORT=str(http_port),
+        SWITCHBOARD_ENVOY_ADMIN_PORT=str(admin_port),
+    )
+    config_path = render_config(
+        Config.from_env(), ROOT / "gen" / "switchboard.pb", ROOT / "envoy", work
+    )
+    if not lua:
+        without_lua(config_path)
+    envoy = EnvoyProcess(config_path, admin_port, work / "envoy.log")
+    envoy.start()
+    envoy.wait_ready()
+    return envoy, f"http://127.0.0.1:{http_port}"
+
+
+async def latency_round(
+    upstream: str, rest: str, server: int, envoy: int, args: argparse.Namespace
+) -> None:
+    direct, e1 = await open_loop(f"{upstream}/v1/chat/completions", BODY, args.rate, args.seconds)
+    before = cpu_ms(server), cpu_ms(envoy)
+    via, e2 = await open_loop(f"{rest}{CHAT_PATH}", BODY, args.rate, args.seconds)
+    per_request = [
+        (cpu_ms(pid) - start) / len(via) for pid, start in zip((server, envoy), before, strict=True)
+    ]
+    d, v = percentiles(direct), percentiles(via)
+    print(
+        f"  added  {'  '.join(f'{k} {v[k] - d[k]:6.3f} ms' for k in d)}   errors {e1 + e2}   "
+        f"CPU per request: server {per_request[0]:.3f} ms, Envoy {per_request[1]:.3f} ms"
+    )
+
+
+async def latency_phase(upstream: str, rest: str, pids: tuple[int, int], args) -> None:
+    print(f"Open loop at {args.rate:.0f} rps, {args.seconds:.0f} s a round:")
+    await open_loop(f"{rest}{CHAT_PATH}", BODY, 50, 2)  # warm-up
+    for _ in range(args.rounds):
+        await latency_round(upstream, rest, *pids, args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--without-lua", action="store_true")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        run_loop(serve(args.serve))
+        return
+    grpc_port, upstream_port = free_port(), free_port()
+    work = Path(tempfile.mkdtemp(prefix="sb-grpc-floor-"))
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(grpc_port)])
+    fake = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "fake_upstream.py"), str(upstream_port)]
+    )
+    envoy = None
+    try:
+        envoy, rest = start_envoy(grpc_port, work, lua=not args.without_lua)
+        lua = "without" if args.without_lua else "with"
+        print(f"No-op grpc.aio servicer behind Envoy ({lua} Lua)")
+        pids = (server.pid, envoy.process.pid)
+        asyncio.run(latency_phase(f"http://127.0.0.1:{upstream_port}", rest, pids, args))
+        rate, summary = wrk(f"{rest}{CHAT_PATH}", BODY, args.concurrency, args.seconds)
+        print(f"Closed loop (wrk, {args.concurrency} connections): {rate:.1f} rps ({summary})")
+    finally:
+        if envoy is not None:
+            envoy.stop()
+        server.kill()
+        fake.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
