@@ -8,6 +8,7 @@ is created per transaction (ON COMMIT DROP), so it always has llm_logs' current 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -23,6 +24,7 @@ _JSON = frozenset(
 ALL_COLUMNS = frozenset(COLUMNS)
 _NAMES = ", ".join(COLUMNS)
 _SCRATCH = "llm_logs_incoming"
+ROWS_PER_TURN = 8  # rows formatted per event-loop turn: requests are served in between
 
 
 def _row(record: dict[str, Any]) -> tuple[Any, ...]:
@@ -40,8 +42,10 @@ async def copy_new_rows(connection: AsyncConnection, records: list[dict[str, Any
     async with driver.cursor() as cursor:
         await cursor.execute(f"CREATE TEMP TABLE {_SCRATCH} (LIKE llm_logs) ON COMMIT DROP")
         async with cursor.copy(f"COPY {_SCRATCH} ({_NAMES}) FROM STDIN") as copy:
-            for record in records:
+            for index, record in enumerate(records, 1):
                 await copy.write_row(_row(record))
+                if index % ROWS_PER_TURN == 0:
+                    await asyncio.sleep(0)
         await cursor.execute(
             f"INSERT INTO llm_logs ({_NAMES}) SELECT {_NAMES} FROM {_SCRATCH} "
             "ON CONFLICT (request_id) DO NOTHING RETURNING id"
