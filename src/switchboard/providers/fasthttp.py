@@ -32,7 +32,12 @@ def make_session() -> aiohttp.ClientSession:
         total=None, sock_connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT
     )
     return aiohttp.ClientSession(
-        connector=connector, timeout=timeout, auto_decompress=True, json_serialize=dumps_str
+        connector=connector,
+        timeout=timeout,
+        auto_decompress=True,
+        json_serialize=dumps_str,
+        # Shared by every tenant's calls: a cookie one response sets must not ride on the next.
+        cookie_jar=aiohttp.DummyCookieJar(),
     )
 
 
