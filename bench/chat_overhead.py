@@ -9,6 +9,8 @@ free loopback ports against a throw-away Postgres database, then measures:
   2. maximum non-streaming throughput (closed loop) through the gateway, to the upstream and to
      the in-process echo model;
   3. that every request reached llm_logs (exactly once).
+After the latency phase the same rate goes to bench/grpc_floor.py's no-op servicer behind the
+same Envoy config: what Envoy + grpc.aio cost before the gateway does anything.
 Everything runs on this machine's 2 cores (load generator included): figures are conservative.
 Bounded: each phase stops after --seconds.
 """
@@ -17,15 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
-import shutil
 import signal
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -33,7 +31,9 @@ from pathlib import Path
 import httpx
 import psycopg
 from cryptography.fernet import Fernet
-from loadgen import child_pids, cpu_ms, grpc_open_loop, open_loop
+from grpc_floor import Floor, warm_up
+from grpc_floor import latency_round as floor_round
+from loadgen import child_pids, cpu_ms, grpc_open_loop, open_loop, percentiles, wrk
 from sqlalchemy import create_engine, func, pool, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -96,35 +96,6 @@ def count_logs(url: str) -> int:
         count = session.scalar(select(func.count()).select_from(LlmLog)) or 0
     engine.dispose()
     return count
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
-
-
-def wrk(url: str, body: dict, connections: int, seconds: float) -> tuple[float, str]:
-    """Maximum throughput, closed loop, measured by wrk (C, epoll): (requests/s, summary)."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed for the throughput phase: apt-get install wrk")
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(
-        'wrk.method = "POST"\n'
-        'wrk.headers["content-type"] = "application/json"\n'
-        f'wrk.headers["authorization"] = "{AUTH["authorization"]}"\n'
-        f"wrk.body = [[{json.dumps(body)}]]\n"
-    )
-    result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    script.unlink()
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-    total = int(re.search(r"(\d+) requests in", result.stdout).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    return rate, f"{total} requests, {bad.group(1) if bad else 0} non-2xx"
 
 
 def handled_requests(metrics_url: str) -> int:
@@ -213,7 +184,7 @@ def stack_pids(launcher: int) -> dict[str, int]:
     return pids
 
 
-async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) -> int:
+async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) -> dict[str, float]:
     print(f"Open loop at {args.rate:.0f} rps for {args.seconds:.0f} s (lean raw-socket client):")
     chat = f"{rest}/api/v1/chat/completions"
     await open_loop(chat, BODY, 50, 2, headers=AUTH)  # warm-up
@@ -222,9 +193,29 @@ async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) ->
     via, e2 = await open_loop(chat, BODY, args.rate, args.seconds, headers=AUTH)
     cpu = {name: (cpu_ms(pid) - before[name]) / (len(via) + e2) for name, pid in pids.items()}
     d, v = report("direct to upstream", direct, e1), report("via Envoy + gateway", via, e2)
-    print("  added by the gateway         " + "  ".join(f"{k} {v[k] - d[k]:7.3f} ms" for k in d))
+    added = {k: v[k] - d[k] for k in d}
+    print("  added by the gateway         " + "  ".join(f"{k} {added[k]:7.3f} ms" for k in d))
     print("  CPU per request              " + ", ".join(f"{k} {v:.3f} ms" for k, v in cpu.items()))
-    return 100 + len(via) + e2
+    return added
+
+
+async def measure_floor(upstream: str, floor: Floor, args: argparse.Namespace) -> dict[str, float]:
+    await warm_up(floor.rest)
+    return await floor_round(upstream.removesuffix("/v1"), floor.rest, *floor.pids, args)
+
+
+def floor_phase(upstream: str, gateway: dict[str, float], args: argparse.Namespace) -> None:
+    """The same rate on bench/grpc_floor.py's no-op servicer behind the same Envoy config,
+    right after the gateway's run: this box's speed drifts from minute to minute, so the
+    floor is measured alongside rather than taken from another run."""
+    print("  floor: a no-op servicer behind the same Envoy config (bench/grpc_floor.py):")
+    floor = Floor()
+    try:
+        added = asyncio.run(measure_floor(upstream, floor, args))
+    finally:
+        floor.stop()
+    differences = "  ".join(f"{k} {gateway[k] - added[k]:7.3f} ms" for k in added)
+    print(f"  gateway minus floor          {differences}")
 
 
 async def grpc_phase(grpc_addr: str, upstream: str, args: argparse.Namespace) -> None:
@@ -249,6 +240,7 @@ def throughput_phase(rest: str, args: argparse.Namespace) -> int:
             {**BODY, "model": model},
             args.concurrency,
             args.seconds,
+            AUTH,
         )
         sent += int(summary.split()[0])
         print(f"  {label:28s} {rate:7.1f} rps  ({summary})")
@@ -271,7 +263,8 @@ def main() -> None:
     try:
         seed(url, master_key, upstream)
         process, rest, metrics, grpc_addr = start_stack(url, master_key)
-        asyncio.run(latency_phase(rest, upstream, stack_pids(process.pid), args))
+        added = asyncio.run(latency_phase(rest, upstream, stack_pids(process.pid), args))
+        floor_phase(upstream, added, args)
         asyncio.run(grpc_phase(grpc_addr, upstream, args))
         print(f"  server event-loop lag up to here: {loop_lag(metrics)}")
         throughput_phase(rest, args)

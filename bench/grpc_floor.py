@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import shutil
 import subprocess
@@ -26,10 +25,9 @@ import tempfile
 from pathlib import Path
 
 import grpc
-from chat_overhead import BODY, percentiles, wrk
 from fake_upstream import BODY as COMPLETION
 from google.api import httpbody_pb2
-from loadgen import cpu_ms, open_loop
+from loadgen import cpu_ms, open_loop, percentiles, wrk
 
 from switchboard._ports import free_port
 from switchboard.cli import run_loop
@@ -39,6 +37,7 @@ from switchboard.v1 import openai_pb2_grpc
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAT_PATH = "/api/v1/chat/completions"
+BODY = {"model": "bench/ok", "messages": [{"role": "user", "content": "hello, how are you today?"}]}
 
 
 class NoOpOpenAI(openai_pb2_grpc.OpenAIServiceServicer):
@@ -69,14 +68,10 @@ def without_lua(config_path: Path) -> None:
 
 def start_envoy(grpc_port: int, work: Path, lua: bool) -> tuple[EnvoyProcess, str]:
     http_port, admin_port = free_port(), free_port()
-    os.environ.update(
-        SWITCHBOARD_GRPC_ADDR=f"127.0.0.1:{grpc_port}",
-        SWITCHBOARD_HTTP_PORT=str(http_port),
-        SWITCHBOARD_ENVOY_ADMIN_PORT=str(admin_port),
+    config = Config(
+        grpc_addr=f"127.0.0.1:{grpc_port}", http_port=http_port, envoy_admin_port=admin_port
     )
-    config_path = render_config(
-        Config.from_env(), ROOT / "gen" / "switchboard.pb", ROOT / "envoy", work
-    )
+    config_path = render_config(config, ROOT / "gen" / "switchboard.pb", ROOT / "envoy", work)
     if not lua:
         without_lua(config_path)
     envoy = EnvoyProcess(config_path, admin_port, work / "envoy.log")
@@ -85,9 +80,32 @@ def start_envoy(grpc_port: int, work: Path, lua: bool) -> tuple[EnvoyProcess, st
     return envoy, f"http://127.0.0.1:{http_port}"
 
 
+class Floor:
+    """The no-op servicer and its Envoy, started and stopped together."""
+
+    def __init__(self, lua: bool = True) -> None:
+        self.work = Path(tempfile.mkdtemp(prefix="sb-grpc-floor-"))
+        port = free_port()
+        self.server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)])
+        self.envoy: EnvoyProcess | None = None
+        try:
+            self.envoy, self.rest = start_envoy(port, self.work, lua)
+        except BaseException:
+            self.stop()
+            raise
+        self.pids = (self.server.pid, self.envoy.process.pid)
+
+    def stop(self) -> None:
+        if self.envoy is not None:
+            self.envoy.stop()
+        self.server.kill()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
 async def latency_round(
     upstream: str, rest: str, server: int, envoy: int, args: argparse.Namespace
-) -> None:
+) -> dict[str, float]:
+    """One round: direct vs through Envoy + the no-op server; prints and returns "added"."""
     direct, e1 = await open_loop(f"{upstream}/v1/chat/completions", BODY, args.rate, args.seconds)
     before = cpu_ms(server), cpu_ms(envoy)
     via, e2 = await open_loop(f"{rest}{CHAT_PATH}", BODY, args.rate, args.seconds)
@@ -95,15 +113,21 @@ async def latency_round(
         (cpu_ms(pid) - start) / len(via) for pid, start in zip((server, envoy), before, strict=True)
     ]
     d, v = percentiles(direct), percentiles(via)
+    added = {k: v[k] - d[k] for k in d}
     print(
-        f"  added  {'  '.join(f'{k} {v[k] - d[k]:6.3f} ms' for k in d)}   errors {e1 + e2}   "
+        f"  added  {'  '.join(f'{k} {added[k]:6.3f} ms' for k in d)}   errors {e1 + e2}   "
         f"CPU per request: server {per_request[0]:.3f} ms, Envoy {per_request[1]:.3f} ms"
     )
+    return added
+
+
+async def warm_up(rest: str) -> None:
+    await open_loop(f"{rest}{CHAT_PATH}", BODY, 50, 2)
 
 
 async def latency_phase(upstream: str, rest: str, pids: tuple[int, int], args) -> None:
     print(f"Open loop at {args.rate:.0f} rps, {args.seconds:.0f} s a round:")
-    await open_loop(f"{rest}{CHAT_PATH}", BODY, 50, 2)  # warm-up
+    await warm_up(rest)
     for _ in range(args.rounds):
         await latency_round(upstream, rest, *pids, args)
 
@@ -120,27 +144,23 @@ def main() -> None:
     if args.serve:
         run_loop(serve(args.serve))
         return
-    grpc_port, upstream_port = free_port(), free_port()
-    work = Path(tempfile.mkdtemp(prefix="sb-grpc-floor-"))
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(grpc_port)])
+    upstream_port = free_port()
     fake = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "fake_upstream.py"), str(upstream_port)]
     )
-    envoy = None
+    floor = None
     try:
-        envoy, rest = start_envoy(grpc_port, work, lua=not args.without_lua)
+        floor = Floor(lua=not args.without_lua)
         lua = "without" if args.without_lua else "with"
         print(f"No-op grpc.aio servicer behind Envoy ({lua} Lua)")
-        pids = (server.pid, envoy.process.pid)
-        asyncio.run(latency_phase(f"http://127.0.0.1:{upstream_port}", rest, pids, args))
-        rate, summary = wrk(f"{rest}{CHAT_PATH}", BODY, args.concurrency, args.seconds)
+        upstream = f"http://127.0.0.1:{upstream_port}"
+        asyncio.run(latency_phase(upstream, floor.rest, floor.pids, args))
+        rate, summary = wrk(f"{floor.rest}{CHAT_PATH}", BODY, args.concurrency, args.seconds)
         print(f"Closed loop (wrk, {args.concurrency} connections): {rate:.1f} rps ({summary})")
     finally:
-        if envoy is not None:
-            envoy.stop()
-        server.kill()
+        if floor is not None:
+            floor.stop()
         fake.kill()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -137,3 +142,34 @@ async def grpc_open_loop(
 
         await on_schedule(one, rate, seconds)
     return latencies, errors
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
+
+
+def wrk(
+    url: str, body: dict, connections: int, seconds: float, headers: dict[str, str] | None = None
+) -> tuple[float, str]:
+    """Maximum throughput, closed loop, measured by wrk (C, epoll): (requests/s, summary)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the throughput phase: apt-get install wrk")
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    extra = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["content-type"] = "application/json"\n'
+        f"{extra}wrk.body = [[{json.dumps(body)}]]\n"
+    )
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    script.unlink()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    total = int(re.search(r"(\d+) requests in", result.stdout).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    return rate, f"{total} requests, {bad.group(1) if bad else 0} non-2xx"
