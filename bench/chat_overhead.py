@@ -31,6 +31,8 @@ from pathlib import Path
 import httpx
 import psycopg
 from cryptography.fernet import Fernet
+from fake_upstream import CHAT_REQUEST as BODY
+from fake_upstream import spawn
 from grpc_floor import Floor, warm_up
 from grpc_floor import latency_round as floor_round
 from loadgen import child_pids, cpu_ms, grpc_open_loop, open_loop, percentiles, wrk
@@ -50,7 +52,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ADMIN_KEY = generate_key()
 AUTH = {"authorization": f"Bearer {ADMIN_KEY}"}
 ADMIN_URL = os.environ.get("SWITCHBOARD_TEST_PG_ADMIN_URL", "postgresql://root@127.0.0.1:5432/test")
-BODY = {"model": "bench/ok", "messages": [{"role": "user", "content": "hello, how are you today?"}]}
 
 
 def create_database() -> str:
@@ -201,7 +202,7 @@ async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) ->
 
 async def measure_floor(upstream: str, floor: Floor, args: argparse.Namespace) -> dict[str, float]:
     await warm_up(floor.rest)
-    return await floor_round(upstream.removesuffix("/v1"), floor.rest, *floor.pids, args)
+    return await floor_round(upstream, floor.rest, *floor.pids, args)
 
 
 def floor_phase(upstream: str, gateway: dict[str, float], args: argparse.Namespace) -> None:
@@ -253,11 +254,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
-    upstream_port = free_port()
-    fake = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "fake_upstream.py"), str(upstream_port)]
-    )
-    upstream = f"http://127.0.0.1:{upstream_port}/v1"
+    fake, upstream = spawn()
     url, master_key = create_database(), Fernet.generate_key().decode()
     process = None
     try:

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import sys
+
+from switchboard._ports import free_port
+
+# What the benchmarks send: a small chat request for bench/ok, the model seeded on this fake.
+CHAT_REQUEST = {
+    "model": "bench/ok",
+    "messages": [{"role": "user", "content": "hello, how are you today?"}],
+}
 
 BODY = json.dumps(
     {
@@ -50,6 +59,13 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
         writer.close()
+
+
+def spawn() -> tuple[subprocess.Popen[bytes], str]:
+    """This fake in a child process on a free loopback port: (the process, its /v1 base URL)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, __file__, str(port)])
+    return process, f"http://127.0.0.1:{port}/v1"
 
 
 async def main(port: int) -> None:

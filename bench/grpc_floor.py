@@ -26,6 +26,8 @@ from pathlib import Path
 
 import grpc
 from fake_upstream import BODY as COMPLETION
+from fake_upstream import CHAT_REQUEST as BODY
+from fake_upstream import spawn
 from google.api import httpbody_pb2
 from loadgen import cpu_ms, open_loop, percentiles, wrk
 
@@ -37,7 +39,6 @@ from switchboard.v1 import openai_pb2_grpc
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAT_PATH = "/api/v1/chat/completions"
-BODY = {"model": "bench/ok", "messages": [{"role": "user", "content": "hello, how are you today?"}]}
 
 
 class NoOpOpenAI(openai_pb2_grpc.OpenAIServiceServicer):
@@ -106,7 +107,7 @@ async def latency_round(
     upstream: str, rest: str, server: int, envoy: int, args: argparse.Namespace
 ) -> dict[str, float]:
     """One round: direct vs through Envoy + the no-op server; prints and returns "added"."""
-    direct, e1 = await open_loop(f"{upstream}/v1/chat/completions", BODY, args.rate, args.seconds)
+    direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
     before = cpu_ms(server), cpu_ms(envoy)
     via, e2 = await open_loop(f"{rest}{CHAT_PATH}", BODY, args.rate, args.seconds)
     per_request = [
@@ -144,16 +145,12 @@ def main() -> None:
     if args.serve:
         run_loop(serve(args.serve))
         return
-    upstream_port = free_port()
-    fake = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "fake_upstream.py"), str(upstream_port)]
-    )
+    fake, upstream = spawn()
     floor = None
     try:
         floor = Floor(lua=not args.without_lua)
         lua = "without" if args.without_lua else "with"
         print(f"No-op grpc.aio servicer behind Envoy ({lua} Lua)")
-        upstream = f"http://127.0.0.1:{upstream_port}"
         asyncio.run(latency_phase(upstream, floor.rest, floor.pids, args))
         rate, summary = wrk(f"{floor.rest}{CHAT_PATH}", BODY, args.concurrency, args.seconds)
         print(f"Closed loop (wrk, {args.concurrency} connections): {rate:.1f} rps ({summary})")

@@ -17,20 +17,17 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import grpc
 from chat_overhead import ADMIN_KEY, BODY, create_database, drop_database, seed
 from cryptography.fernet import Fernet
+from fake_upstream import spawn
 from google.api import httpbody_pb2
 
-from switchboard._ports import free_port
 from switchboard.api.interceptor import GatewayInterceptor
 from switchboard.api.openai_facade import OpenAIFacade
 from switchboard.bootstrap import ensure_admin_key
@@ -38,7 +35,6 @@ from switchboard.cli import run_loop
 from switchboard.config import Config
 from switchboard.runtime import Runtime
 
-ROOT = Path(__file__).resolve().parents[1]
 METHOD = "/switchboard.v1.OpenAIService/ChatCompletions"
 
 
@@ -130,13 +126,10 @@ def entry() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    upstream_port = free_port()
-    fake = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "fake_upstream.py"), str(upstream_port)]
-    )
+    fake, upstream = spawn()
     url, master_key = create_database(), Fernet.generate_key().decode()
     try:
-        seed(url, master_key, f"http://127.0.0.1:{upstream_port}/v1")
+        seed(url, master_key, upstream)
         run_loop(main(args, url, master_key))  # the server's loop (uvloop where installed)
     finally:
         fake.kill()
