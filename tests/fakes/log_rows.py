@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from switchboard.logs.writer import insert_records
+from switchboard.logs.writer import LogWriter, insert_records
 
 BASE_TIME = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -60,3 +60,12 @@ def log_row(index: int, **overrides: Any) -> dict[str, Any]:
 async def insert_rows(running, rows: list[dict[str, Any]]) -> None:
     """As the log writer does: rows and their rollups."""
     await insert_records(running.runtime.engine, rows)
+
+
+async def write_through(writer: LogWriter, records: list[dict[str, Any]]) -> None:
+    """Start the writer, submit the records, stop it: everything submitted is written,
+    spooled or set aside by the time this returns."""
+    writer.start()
+    for record in records:
+        writer.submit(record)
+    await writer.stop()

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from fakes.log_rows import write_through
 from fakes.tcp_proxy import TcpProxy
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -70,9 +71,7 @@ async def test_replay_after_a_crash_mid_replay_writes_nothing_twice(
     spool.append([record(f"r{i}") for i in range(10)])
     writer = LogWriter(engine, spool)
     await writer._insert([record(f"r{i}") for i in range(4)])  # done before the "crash"
-    writer.start()
-    writer.submit(record("r10"))
-    await writer.stop()
+    await write_through(writer, [record("r10")])
     assert sorted(await rows(engine)) == sorted(f"r{i}" for i in range(11))
     assert spool.size() == 0
     stored = await _one(engine, "r3")

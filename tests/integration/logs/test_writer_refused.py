@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes.log_rows import log_row
+from fakes.log_rows import log_row, write_through
 from sqlalchemy import select
 
 from switchboard.db.engine import create_engine_from_url, session_factory
@@ -32,11 +32,8 @@ async def test_nul_characters_are_stored_as_replacement_characters(
 ) -> None:
     engine = create_engine_from_url(database_url)
     writer = LogWriter(engine, Spool(tmp_path / "spool.jsonl"), flush_interval=0.01)
-    writer.start()
     rows = nul_rows()
-    for row in rows:
-        writer.submit(row)
-    await writer.stop()
+    await write_through(writer, rows)
     logged = await stored(engine)
     assert set(logged) == {row["request_id"] for row in rows}
     assert writer.spooled == 0 and writer.written == 3 and writer.rejected == 0
@@ -54,16 +51,10 @@ async def test_a_record_breaking_a_constraint_is_set_aside_and_the_rest_go_on(
     engine = create_engine_from_url(database_url)
     spool = Spool(tmp_path / "spool.jsonl")
     writer = LogWriter(engine, spool, flush_interval=0.01)
-    writer.start()
     good, bad = log_row(1), log_row(2, status="bogus")
-    writer.submit(good)
-    writer.submit(bad)
-    writer.submit(log_row(3))
-    await writer.stop()
-    writer.start()
+    await write_through(writer, [good, bad, log_row(3)])
     later = log_row(4)
-    writer.submit(later)
-    await writer.stop()
+    await write_through(writer, [later])
     logged = await stored(engine)
     assert bad["request_id"] not in logged
     assert len(logged) == 3 and later["request_id"] in logged
@@ -80,9 +71,7 @@ async def test_a_spooled_record_with_a_nul_is_replayed_instead_of_blocking_the_s
     spool = Spool(tmp_path / "spool.jsonl")
     spool.append(nul_rows())  # spooled during an outage, before they were ever tried
     writer = LogWriter(engine, spool, flush_interval=0.01)
-    writer.start()
-    writer.submit(log_row(4))
-    await writer.stop()
+    await write_through(writer, [log_row(4)])
     assert len(await stored(engine)) == 4
     assert spool.size() == 0
     await engine.dispose()
