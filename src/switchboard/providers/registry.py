@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import aiohttp
 import httpx
 
 from switchboard.providers.anthropic import AnthropicProvider
 from switchboard.providers.base import Provider
 from switchboard.providers.cohere import CohereProvider
 from switchboard.providers.echo import EchoProvider
+from switchboard.providers.fasthttp import ProviderHttp
 from switchboard.providers.google import GeminiProvider
 from switchboard.providers.openai import AzureOpenAIProvider, OpenAIProvider
 
@@ -36,10 +36,10 @@ class ProviderSpec:
 
 @dataclass(frozen=True)
 class Clients:
-    """The pooled HTTP clients adapters share: aiohttp on the hot path, httpx elsewhere."""
+    """The pooled HTTP clients adapters share: `fast` on the hot path, httpx elsewhere."""
 
     http: httpx.AsyncClient
-    fast: aiohttp.ClientSession
+    fast: ProviderHttp
 
 
 AdapterFactory = Callable[[ProviderSpec, Clients], Provider]

@@ -1,4 +1,4 @@
-"""The shared aiohttp session against a real HTTP server on 127.0.0.1."""
+"""The shared provider connections (lean client and aiohttp) against a real HTTP server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fakes.http_fake import FakeServer, JsonHandler
 
+from switchboard.providers.errors import UpstreamServerError
 from switchboard.providers.fasthttp import Upstream, make_session
 from switchboard.providers.openai.translate import error_from_response
 
@@ -37,6 +38,34 @@ async def test_cookies_a_provider_sets_are_not_sent_on_later_requests(server) ->
         url = f"http://localhost:{server.server_address[1]}/v1/chat/completions"
         for _ in range(2):
             assert await upstream.json("POST", url, headers={}, body={}) == {"ok": True}
+        for _ in range(2):  # streams go through aiohttp: its cookie jar must keep nothing
+            assert [event async for event in upstream.events(url, headers={}, body={})] == []
     finally:
         await session.close()
-    assert [headers.get("cookie") for headers in server.headers_seen] == [None, None]
+    assert [headers.get("cookie") for headers in server.headers_seen] == [None] * 4
+
+
+class NotJson(JsonHandler):
+    """A proxy's HTML page where the provider's JSON should be."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        data = b"<html>502 Bad Gateway</html>"
+        self.send_response(200)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+async def test_a_success_status_with_a_body_that_is_not_json_is_a_server_error() -> None:
+    fake = FakeServer(NotJson).start()
+    session = make_session()
+    try:
+        upstream = Upstream("fake", session, None, error_from_response)
+        with pytest.raises(UpstreamServerError, match="not JSON") as caught:
+            await upstream.json("POST", f"{fake.base_url}/chat/completions", headers={}, body={})
+    finally:
+        await session.close()
+        fake.stop()
+    assert caught.value.retryable

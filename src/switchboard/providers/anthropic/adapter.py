@@ -1,4 +1,4 @@
-"""Thin transport for Anthropic's Messages API over the shared aiohttp session."""
+"""Thin transport for Anthropic's Messages API over the shared provider connections."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
-
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.anthropic import translate
 from switchboard.providers.base import UnsupportedFeature
 from switchboard.providers.errors import UpstreamError
-from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
+from switchboard.providers.fasthttp import ProviderHttp, Upstream, ended_early
 
 DEFAULT_API_VERSION = "2023-06-01"
 MODELS_PAGE_SIZE = 1000
@@ -29,7 +27,7 @@ class AnthropicProvider:
         name: str,
         base_url: str,
         api_key: str,
-        session: aiohttp.ClientSession,
+        session: ProviderHttp,
         *,
         api_version: str = DEFAULT_API_VERSION,
         timeout: float | None = None,
@@ -38,9 +36,7 @@ class AnthropicProvider:
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._api_version = api_version or DEFAULT_API_VERSION
-        self._http = Upstream(
-            name, session, request_timeout(timeout), translate.error_from_response
-        )
+        self._http = Upstream(name, session, timeout, translate.error_from_response)
 
     def _headers(self) -> dict[str, str]:
         headers = {"anthropic-version": self._api_version}

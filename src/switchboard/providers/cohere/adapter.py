@@ -1,4 +1,4 @@
-"""Thin transport for Cohere's v2 API over the shared aiohttp session."""
+"""Thin transport for Cohere's v2 API over the shared provider connections."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
-
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.cohere import translate
 from switchboard.providers.errors import UpstreamError
-from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
+from switchboard.providers.fasthttp import ProviderHttp, Upstream, ended_early
 
 MODELS_PAGE_SIZE = 1000
 # A bound on GET /models pagination, should an upstream keep sending a next_page_token.
@@ -32,16 +30,14 @@ class CohereProvider:
         name: str,
         base_url: str,
         api_key: str,
-        session: aiohttp.ClientSession,
+        session: ProviderHttp,
         *,
         timeout: float | None = None,
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._http = Upstream(
-            name, session, request_timeout(timeout), translate.error_from_response
-        )
+        self._http = Upstream(name, session, timeout, translate.error_from_response)
 
     def _headers(self) -> dict[str, str]:
         headers = {"accept": "application/json"}

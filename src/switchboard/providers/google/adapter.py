@@ -1,4 +1,4 @@
-"""Thin transport for the Gemini API over the shared aiohttp session."""
+"""Thin transport for the Gemini API over the shared provider connections."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import aiohttp
-
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.errors import UpstreamError
-from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
+from switchboard.providers.fasthttp import ProviderHttp, Upstream, ended_early
 from switchboard.providers.google import translate
 
 MODELS_PAGE_SIZE = 1000
@@ -27,16 +25,14 @@ class GeminiProvider:
         name: str,
         base_url: str,
         api_key: str,
-        session: aiohttp.ClientSession,
+        session: ProviderHttp,
         *,
         timeout: float | None = None,
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._http = Upstream(
-            name, session, request_timeout(timeout), translate.error_from_response
-        )
+        self._http = Upstream(name, session, timeout, translate.error_from_response)
 
     def _url(self, model: str, method: str) -> str:
         return f"{self._base_url}/{translate.model_path(model)}:{method}"

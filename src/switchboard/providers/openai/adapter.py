@@ -1,4 +1,4 @@
-"""Thin transport for OpenAI-compatible APIs over the shared aiohttp session."""
+"""Thin transport for OpenAI-compatible APIs over the shared provider connections."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
-
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.providers.errors import UpstreamError
-from switchboard.providers.fasthttp import Upstream, ended_early, request_timeout
+from switchboard.providers.fasthttp import ProviderHttp, Upstream, ended_early
 from switchboard.providers.openai import translate
 
 
@@ -23,16 +21,14 @@ class OpenAIProvider:
         name: str,
         base_url: str,
         api_key: str,
-        session: aiohttp.ClientSession,
+        session: ProviderHttp,
         *,
         timeout: float | None = None,
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._http = Upstream(
-            name, session, request_timeout(timeout), translate.error_from_response
-        )
+        self._http = Upstream(name, session, timeout, translate.error_from_response)
 
     def _url(self, path: str, model: str) -> str:
         return f"{self._base_url}{path}"
@@ -90,7 +86,7 @@ class AzureOpenAIProvider(OpenAIProvider):
         name: str,
         base_url: str,
         api_key: str,
-        session: aiohttp.ClientSession,
+        session: ProviderHttp,
         *,
         api_version: str = "2024-10-21",
         timeout: float | None = None,
