@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import json
 import os
+import pstats
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -97,6 +101,21 @@ async def run(runtime: Runtime, model: str, requests: int, concurrency: int) -> 
     return (time.process_time() - started) / requests
 
 
+async def profile(runtime: Runtime, args: argparse.Namespace) -> None:
+    """One more round on the upstream model under cProfile (which slows it: read the shares,
+    not the times); the functions by their own time, then by time including callees."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await run(runtime, "bench/ok", args.requests, args.concurrency)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(60)
+    args.profile.write_text(out.getvalue())
+    print(f"  profile of one bench/ok round written to {args.profile}")
+
+
 async def main(args: argparse.Namespace, url: str, master_key: str) -> None:
     os.environ.update(
         SWITCHBOARD_DATABASE_URL=url,
@@ -117,6 +136,8 @@ async def main(args: argparse.Namespace, url: str, master_key: str) -> None:
                 f"  {model:12s} {statistics.median(rounds) * 1e6:5.0f} µs CPU per request, median"
                 f" of 3 rounds of {args.requests} ({figures})"
             )
+        if args.profile:
+            await profile(runtime, args)
     finally:
         await runtime.close()
 
@@ -125,6 +146,7 @@ def entry() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--profile", type=Path, help="write a cProfile report here")
     args = parser.parse_args()
     fake, upstream = spawn()
     url, master_key = create_database(), Fernet.generate_key().decode()

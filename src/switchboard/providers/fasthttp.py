@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-import orjson
 
 from switchboard.jsontext import dumps, dumps_str
 from switchboard.providers.errors import (
@@ -86,16 +85,9 @@ WHOLE_ANSWER_ERRORS = (OSError, TimeoutError)
 
 def json_or_none(body: bytes) -> Any:
     try:
-        return json_body(body)
+        return json.loads(body)
     except ValueError:
         return None
-
-
-def json_body(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:  # also integers beyond 64 bits, which json takes
-        return json.loads(body)
 
 
 def with_query(url: str, query: Mapping[str, str] | None) -> str:
@@ -157,7 +149,7 @@ class Upstream:
         if response.status >= 400:
             raise self.whole_error(response)
         try:
-            return json_body(response.body)
+            return json.loads(response.body)
         except ValueError:
             raise UpstreamServerError(
                 f"{self.name} answered with a body that is not JSON",

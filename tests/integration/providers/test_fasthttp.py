@@ -69,3 +69,22 @@ async def test_a_success_status_with_a_body_that_is_not_json_is_a_server_error()
         await session.close()
         fake.stop()
     assert caught.value.retryable
+
+
+class BigNumbers(JsonHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self._json(200, {"seed": 2**70, "ratio": 0.1})
+
+
+async def test_a_json_answer_keeps_integers_beyond_64_bits_exact() -> None:
+    fake = FakeServer(BigNumbers).start()
+    session = make_session()
+    try:
+        upstream = Upstream("fake", session, None, error_from_response)
+        answer = await upstream.json("POST", f"{fake.base_url}/x", headers={}, body={})
+    finally:
+        await session.close()
+        fake.stop()
+    assert answer == {"seed": 2**70, "ratio": 0.1}
+    assert type(answer["seed"]) is int
