@@ -5,7 +5,8 @@
 Starts a fast fake OpenAI upstream and `python -m switchboard run` (gRPC server + Envoy) on
 free loopback ports against a throw-away Postgres database, then measures:
   1. latency at a fixed open-loop rate (default 200 rps): direct to the upstream, and through
-     Envoy + the gateway to the same upstream; "added" is the difference per percentile;
+     Envoy + the gateway to the same upstream, in alternating 1-s blocks so both see the same
+     machine (its speed drifts minute to minute); "added" is the difference per percentile;
   2. maximum non-streaming throughput (closed loop) through the gateway, to the upstream and to
      the in-process echo model;
   3. that every request reached llm_logs (exactly once).
@@ -35,7 +36,15 @@ from fake_upstream import CHAT_REQUEST as BODY
 from fake_upstream import spawn
 from grpc_floor import Floor, warm_up
 from grpc_floor import latency_round as floor_round
-from loadgen import child_pids, cpu_ms, grpc_open_loop, open_loop, percentiles, wrk
+from loadgen import (
+    LoadTarget,
+    child_pids,
+    grpc_open_loop,
+    interleaved,
+    open_loop,
+    percentiles,
+    wrk,
+)
 from sqlalchemy import create_engine, func, pool, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -186,14 +195,24 @@ def stack_pids(launcher: int) -> dict[str, int]:
 
 
 async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) -> dict[str, float]:
-    print(f"Open loop at {args.rate:.0f} rps for {args.seconds:.0f} s (lean raw-socket client):")
+    print(
+        f"Open loop at {args.rate:.0f} rps, {args.seconds:.0f} s each, direct and via the gateway"
+        " in alternating 1-s blocks (lean raw-socket client):"
+    )
     chat = f"{rest}/api/v1/chat/completions"
-    await open_loop(chat, BODY, 50, 2, headers=AUTH)  # warm-up
-    direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
-    before = {name: cpu_ms(pid) for name, pid in pids.items()}
-    via, e2 = await open_loop(chat, BODY, args.rate, args.seconds, headers=AUTH)
-    cpu = {name: (cpu_ms(pid) - before[name]) / (len(via) + e2) for name, pid in pids.items()}
-    d, v = report("direct to upstream", direct, e1), report("via Envoy + gateway", via, e2)
+    direct = await LoadTarget(f"{upstream}/chat/completions", BODY).connect()
+    via = await LoadTarget(chat, BODY, AUTH).connect()
+    try:
+        await via.run(50, 2)  # warm-up
+        watched = tuple(pids.values())
+        run = await interleaved(direct, via, args.rate, args.seconds, watched)
+    finally:
+        direct.close()
+        via.close()
+    served = len(run.subject) + run.errors
+    cpu = {name: run.subject_cpu_ms[pid] / served for name, pid in pids.items()}
+    d = report("direct to upstream", run.baseline, 0)
+    v = report("via Envoy + gateway", run.subject, run.errors)
     added = {k: v[k] - d[k] for k in d}
     print("  added by the gateway         " + "  ".join(f"{k} {added[k]:7.3f} ms" for k in d))
     print("  CPU per request              " + ", ".join(f"{k} {v:.3f} ms" for k, v in cpu.items()))

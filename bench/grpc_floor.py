@@ -7,7 +7,8 @@ Serves OpenAIService.ChatCompletions from a no-op grpc.aio servicer (uvloop, as 
 server) that yields one fixed chat.completion HttpBody, behind Envoy with the project's own
 config (switchboard.envoy.render_config, as `make run`), and measures it the way
 chat_overhead.py measures the gateway: open loop at --rate, direct to the fast fake upstream
-vs through Envoy + the no-op server; "added" is the difference per percentile. Also the
+vs through Envoy + the no-op server in alternating 1-s blocks; "added" is the difference per
+percentile. Also the
 server's and Envoy's CPU per request during that phase, and the maximum rate (wrk, closed
 loop). No auth, no routing, no upstream call, no logging: nothing the gateway could shed.
 --without-lua drops the Lua filter from the rendered config, to show its share.
@@ -29,7 +30,7 @@ from fake_upstream import BODY as COMPLETION
 from fake_upstream import CHAT_REQUEST as BODY
 from fake_upstream import spawn
 from google.api import httpbody_pb2
-from loadgen import cpu_ms, open_loop, percentiles, wrk
+from loadgen import LoadTarget, interleaved, open_loop, percentiles, wrk
 
 from switchboard._ports import free_port
 from switchboard.cli import run_loop
@@ -106,17 +107,21 @@ class Floor:
 async def latency_round(
     upstream: str, rest: str, server: int, envoy: int, args: argparse.Namespace
 ) -> dict[str, float]:
-    """One round: direct vs through Envoy + the no-op server; prints and returns "added"."""
-    direct, e1 = await open_loop(f"{upstream}/chat/completions", BODY, args.rate, args.seconds)
-    before = cpu_ms(server), cpu_ms(envoy)
-    via, e2 = await open_loop(f"{rest}{CHAT_PATH}", BODY, args.rate, args.seconds)
-    per_request = [
-        (cpu_ms(pid) - start) / len(via) for pid, start in zip((server, envoy), before, strict=True)
-    ]
-    d, v = percentiles(direct), percentiles(via)
+    """One round: direct vs through Envoy + the no-op server, in alternating 1-s blocks;
+    prints and returns "added"."""
+    direct = await LoadTarget(f"{upstream}/chat/completions", BODY).connect()
+    via = await LoadTarget(f"{rest}{CHAT_PATH}", BODY).connect()
+    try:
+        run = await interleaved(direct, via, args.rate, args.seconds, (server, envoy))
+    finally:
+        direct.close()
+        via.close()
+    served = len(run.subject) + run.errors
+    per_request = [run.subject_cpu_ms[pid] / served for pid in (server, envoy)]
+    d, v = percentiles(run.baseline), percentiles(run.subject)
     added = {k: v[k] - d[k] for k in d}
     print(
-        f"  added  {'  '.join(f'{k} {added[k]:6.3f} ms' for k in d)}   errors {e1 + e2}   "
+        f"  added  {'  '.join(f'{k} {added[k]:6.3f} ms' for k in d)}   errors {run.errors}   "
         f"CPU per request: server {per_request[0]:.3f} ms, Envoy {per_request[1]:.3f} ms"
     )
     return added

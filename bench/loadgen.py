@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,6 +78,48 @@ async def on_schedule(one: Callable[[float], Awaitable[None]], rate: float, seco
     await asyncio.gather(*tasks)
 
 
+class LoadTarget:
+    """One URL and a pool of keep-alive connections to it, kept across runs."""
+
+    def __init__(self, url: str, body: dict, headers: dict[str, str] | None = None) -> None:
+        self.url = url
+        self.payload = post_bytes(url, body, headers)
+        self.pool: asyncio.Queue[Connection] = asyncio.Queue()
+
+    async def connect(self, connections: int = 64) -> LoadTarget:
+        parts = urlsplit(self.url)
+        for _ in range(connections):
+            reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+            self.pool.put_nowait(Connection(reader, writer))
+        return self
+
+    async def run(self, rate: float, seconds: float) -> tuple[list[float], int]:
+        """Send `rate` requests per second for `seconds`; returns latencies (ms) and errors."""
+        latencies: list[float] = []
+        errors = 0
+
+        async def one(scheduled: float) -> None:
+            nonlocal errors
+            connection = await self.pool.get()
+            try:
+                status = await connection.request(self.payload)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+                return
+            self.pool.put_nowait(connection)
+            if status >= 400:
+                errors += 1
+            else:  # measured from the scheduled send time: no coordinated omission
+                latencies.append((time.perf_counter() - scheduled) * 1000)
+
+        await on_schedule(one, rate, seconds)
+        return latencies, errors
+
+    def close(self) -> None:
+        while not self.pool.empty():
+            self.pool.get_nowait().writer.close()
+
+
 async def open_loop(
     url: str,
     body: dict,
@@ -86,33 +129,46 @@ async def open_loop(
     headers: dict[str, str] | None = None,
 ) -> tuple[list[float], int]:
     """Send `rate` requests per second for `seconds`; returns latencies (ms) and errors."""
-    parts = urlsplit(url)
-    pool: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(connections):
-        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-        pool.put_nowait(Connection(reader, writer))
-    payload = post_bytes(url, body, headers)
-    latencies: list[float] = []
-    errors = 0
+    target = await LoadTarget(url, body, headers).connect(connections)
+    try:
+        return await target.run(rate, seconds)
+    finally:
+        target.close()
 
-    async def one(scheduled: float) -> None:
-        nonlocal errors
-        connection = await pool.get()
-        try:
-            status = await connection.request(payload)
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            errors += 1
-            return
-        pool.put_nowait(connection)
-        if status >= 400:
-            errors += 1
-        else:  # measured from the scheduled send time: no coordinated omission
-            latencies.append((time.perf_counter() - scheduled) * 1000)
 
-    await on_schedule(one, rate, seconds)
-    while not pool.empty():
-        pool.get_nowait().writer.close()
-    return latencies, errors
+@dataclass
+class Interleaved:
+    """Latencies and errors of a baseline and a subject measured in alternating blocks, and
+    the CPU the watched processes spent during the subject's blocks only."""
+
+    baseline: list[float] = field(default_factory=list)
+    subject: list[float] = field(default_factory=list)
+    errors: int = 0
+    subject_cpu_ms: dict[int, float] = field(default_factory=dict)
+
+
+async def interleaved(
+    baseline: LoadTarget,
+    subject: LoadTarget,
+    rate: float,
+    seconds: float,
+    watch: tuple[int, ...] = (),
+    block: float = 1.0,
+) -> Interleaved:
+    """`seconds` of each at `rate`, alternating `block`-second runs: this machine's speed drifts
+    from minute to minute, so a baseline measured in another minute than its subject would
+    not compare."""
+    result = Interleaved(subject_cpu_ms=dict.fromkeys(watch, 0.0))
+    for _ in range(max(1, round(seconds / block))):
+        latencies, errors = await baseline.run(rate, block)
+        result.baseline += latencies
+        before = {pid: cpu_ms(pid) for pid in watch}
+        latencies, more = await subject.run(rate, block)
+        for pid in watch:
+            result.subject_cpu_ms[pid] += cpu_ms(pid) - before[pid]
+        result.subject += latencies
+        result.errors += errors + more
+    return result
 
 
 async def grpc_open_loop(

@@ -30,8 +30,8 @@ UnaryBehavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
 StreamBehavior = Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]]
 
 
-def _request_id(context: grpc.aio.ServicerContext) -> str:
-    for key, value in context.invocation_metadata() or ():
+def _request_id(metadata: tuple[tuple[str, Any], ...]) -> str:
+    for key, value in metadata:
         if key == "x-request-id":
             return request_id_from_header(value if isinstance(value, str) else None)
     return request_id_from_header(None)
@@ -44,7 +44,9 @@ class _Call:
         self.method = method
         self.metrics = metrics
         self.context = context
-        self.request_id = _request_id(context)
+        # grpc builds a fresh tuple from the call's C metadata on every invocation_metadata().
+        self.metadata = context.invocation_metadata() or ()
+        self.request_id = _request_id(self.metadata)
         self.code = "OK"
         self.started = time.perf_counter()
         self.headers: dict[str, str] = {}
@@ -86,9 +88,7 @@ class _Guard:
     async def __aenter__(self) -> _Call:
         call = self._call
         try:
-            principal, limits = await self._gate.admit(
-                call.method, call.context.invocation_metadata()
-            )
+            principal, limits = await self._gate.admit(call.method, call.metadata)
         except BaseException as exc:
             await self.__aexit__(type(exc), exc, None)
             raise

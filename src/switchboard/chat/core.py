@@ -234,7 +234,17 @@ class ChatCore:
             await self._admission.settle(ticket, outcome.cost_pico, outcome.usage.total_tokens)
 
     def _finish(self, outcome: Outcome, ctx: CallContext, started: float) -> None:
+        """Stamp the latency now; build and hand over the log record in the loop's next turn,
+        while the response is on its way (off the request's path)."""
         outcome.latency_ms = _ms(started)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a stream finalized outside the loop: log it here and now
+            self._submit_log(outcome, ctx)
+        else:
+            loop.call_soon(self._submit_log, outcome, ctx)
+
+    def _submit_log(self, outcome: Outcome, ctx: CallContext) -> None:
         self._log(outcome.log_record(ctx))
 
     async def complete(self, call: ChatCall, ctx: CallContext) -> tuple[ChatResult, Outcome]:

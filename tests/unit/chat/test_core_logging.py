@@ -1,0 +1,50 @@
+"""ChatCore hands each call's log record over once, just after answering it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from switchboard.chat.core import ChatCore
+from switchboard.chat.directory import Directory
+from switchboard.chat.outcome import CallContext, Outcome
+from switchboard.chat.request import parse_chat
+from switchboard.providers.registry import builtin_providers
+
+BODY = {"model": "echo/echo-1", "messages": [{"role": "user", "content": "hello"}]}
+
+
+def core_logging_to(records: list[dict]) -> ChatCore:
+    adapters = builtin_providers()
+    models = {m.id: m for m in asyncio.run(adapters["echo"].list_models())}
+    return ChatCore(lambda: Directory(adapters, models), records.append)
+
+
+def context() -> CallContext:
+    return CallContext("req-1", "chat.completions", "test", False, BODY)
+
+
+def test_a_completed_call_is_logged_once_in_the_loops_next_turn() -> None:
+    records: list[dict] = []
+    core = core_logging_to(records)
+
+    async def call() -> tuple[int, int]:
+        _, outcome = await core.complete(parse_chat(BODY), context())
+        submitted_at_return = len(records)
+        await asyncio.sleep(0)
+        return submitted_at_return, outcome.latency_ms
+
+    submitted_at_return, latency_ms = asyncio.run(call())
+    assert submitted_at_return == 0  # built off the request's path
+    assert len(records) == 1
+    record = records[0]
+    assert (record["request_id"], record["status"]) == ("req-1", "success")
+    assert record["latency_ms"] == latency_ms
+    assert record["prompt_tokens"] > 0
+
+
+def test_a_call_finished_outside_a_running_loop_is_logged_at_once() -> None:
+    records: list[dict] = []
+    core = core_logging_to(records)
+    core._finish(Outcome(model="echo/echo-1"), context(), time.perf_counter())
+    assert [record["request_id"] for record in records] == ["req-1"]
