@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,20 +25,22 @@ from switchboard.providers.errors import (
     UpstreamUnreachable,
 )
 from switchboard.providers.http1 import Http1Client, Response
-from switchboard.providers.transport import SseEvent, sse_events
+from switchboard.providers.transport import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    SseEvent,
+    sse_events,
+)
 
 # (HTTP status, parsed JSON body or None, lower-cased headers, provider) -> the classified error.
 ErrorParser = Callable[[int, Any, dict[str, str], str], UpstreamError]
-
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 120.0
 
 
 class ProviderHttp:
     """The pooled connections every HTTP adapter shares (create them inside the running loop)."""
 
     def __init__(self) -> None:
-        self.whole = Http1Client(connect_timeout=CONNECT_TIMEOUT)
+        self.whole = Http1Client()
         self.streams = _aiohttp_session()
 
     async def close(self) -> None:
@@ -52,7 +55,7 @@ def make_session() -> ProviderHttp:
 def _aiohttp_session() -> aiohttp.ClientSession:
     connector = aiohttp.TCPConnector(limit=512, keepalive_timeout=30, enable_cleanup_closed=True)
     timeout = aiohttp.ClientTimeout(
-        total=None, sock_connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT
+        total=None, sock_connect=DEFAULT_CONNECT_TIMEOUT, sock_read=DEFAULT_READ_TIMEOUT
     )
     return aiohttp.ClientSession(
         connector=connector,
@@ -68,7 +71,7 @@ def request_timeout(read_timeout: float | None) -> aiohttp.ClientTimeout | None:
     if not read_timeout:
         return None
     return aiohttp.ClientTimeout(
-        total=None, sock_connect=min(read_timeout, CONNECT_TIMEOUT), sock_read=read_timeout
+        total=None, sock_connect=min(read_timeout, DEFAULT_CONNECT_TIMEOUT), sock_read=read_timeout
     )
 
 
@@ -83,7 +86,7 @@ TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError)
 WHOLE_ANSWER_ERRORS = (OSError, TimeoutError)
 
 
-def json_or_none(body: bytes) -> Any:
+def json_or_none(body: bytes | str) -> Any:
     try:
         return json.loads(body)
     except ValueError:
@@ -117,16 +120,12 @@ class Upstream:
     read_timeout: float | None
     parse_error: ErrorParser
 
-    @property
+    @cached_property
     def timeout(self) -> aiohttp.ClientTimeout | None:
         return request_timeout(self.read_timeout)
 
     async def error(self, response: aiohttp.ClientResponse) -> UpstreamError:
-        text = await response.text()
-        try:
-            body: Any = json.loads(text)
-        except ValueError:
-            body = None
+        body = json_or_none(await response.text())
         headers = {k.lower(): v for k, v in response.headers.items()}
         return self.parse_error(response.status, body, headers, self.name)
 

@@ -18,8 +18,8 @@ from urllib.parse import quote, urlsplit
 
 import httptools
 
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 120.0
+from switchboard.providers.transport import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+
 KEEPALIVE_SECONDS = 30.0
 MAX_CONNECTIONS = 512
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -55,15 +55,15 @@ def parse_target(url: str) -> Target:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {parts.scheme}://{parts.hostname}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    default_port = 443 if parts.scheme == "https" else 80
+    port = parts.port or default_port
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    default_port = port == (443 if parts.scheme == "https" else 80)
     # Percent-encode what may not stand in a request line (a space in a deployment name, say),
     # keeping escapes already there, as aiohttp's URL handling does.
     path = quote(parts.path or "/", safe=PATH_SAFE)
     if parts.query:
         path += "?" + quote(parts.query, safe=QUERY_SAFE)
-    host_header = host if default_port else f"{host}:{port}"
+    host_header = host if port == default_port else f"{host}:{port}"
     return Target((parts.scheme, parts.hostname, port), path, host_header)
 
 
@@ -107,7 +107,6 @@ class Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self._parser = httptools.HttpResponseParser(self)
         self._answer: asyncio.Future[Response] | None = None
-        self._timer: asyncio.TimerHandle | None = None
         self._reused = False
         self._reset()
 
@@ -122,12 +121,12 @@ class Connection(asyncio.Protocol):
         loop = asyncio.get_running_loop()
         self._reused = reused
         self._answer = loop.create_future()
-        self._timer = loop.call_later(read_timeout, self._time_out)
+        timer = loop.call_later(read_timeout, self._time_out)
         self.transport.write(data)
         try:
             return await self._answer
         finally:
-            self._timer.cancel()
+            timer.cancel()
 
     def close(self) -> None:
         self.closed = True
@@ -176,16 +175,16 @@ class Connection(asyncio.Protocol):
 
     def _complete(self) -> None:
         answer, self._answer = self._answer, None
-        response = Response(self._parser.get_status_code(), self._headers, b"".join(self._body))
+        status, headers, body = self._parser.get_status_code(), self._headers, b"".join(self._body)
         self._reset()
         if answer is None or answer.done():
             return
         try:
-            body = decoded(response.body, response.headers.get("content-encoding"))
+            answer.set_result(
+                Response(status, headers, decoded(body, headers.get("content-encoding")))
+            )
         except ProtocolError as exc:
             answer.set_exception(exc)
-            return
-        answer.set_result(Response(response.status, response.headers, body))
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -218,7 +217,7 @@ class Http1Client:
     """Pooled keep-alive connections per origin; at most MAX_CONNECTIONS exchanges at once."""
 
     def __init__(
-        self, connect_timeout: float = CONNECT_TIMEOUT, tls: ssl.SSLContext | None = None
+        self, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, tls: ssl.SSLContext | None = None
     ) -> None:
         """tls: the context for https origins; by default the system's trusted CAs."""
         self._connect_timeout = connect_timeout
@@ -240,20 +239,25 @@ class Http1Client:
         data = request_head(method, target, headers, None if body is None else len(body))
         if body:
             data += body
-        read_timeout = read_timeout or READ_TIMEOUT
+        read_timeout = read_timeout or DEFAULT_READ_TIMEOUT
         async with self._slots:
             connection = self._checkout(target.origin)
             if connection is not None:
                 try:
-                    return await self._exchange(target, connection, data, read_timeout, True)
+                    return await self._exchange(target.origin, connection, data, read_timeout, True)
                 except StaleConnection:
                     pass  # the server closed it while idle: once more on a new connection
             connect_timeout = min(read_timeout, self._connect_timeout)
             connection = await self._connect(target.origin, connect_timeout)
-            return await self._exchange(target, connection, data, read_timeout, False)
+            return await self._exchange(target.origin, connection, data, read_timeout, False)
 
     async def _exchange(
-        self, target: Target, connection: Connection, data: bytes, read_timeout: float, reused: bool
+        self,
+        origin: tuple[str, str, int],
+        connection: Connection,
+        data: bytes,
+        read_timeout: float,
+        reused: bool,
     ) -> Response:
         try:
             response = await connection.exchange(data, read_timeout, reused)
@@ -262,7 +266,7 @@ class Http1Client:
             raise
         if not connection.closed and not self._closed:
             connection.idle_since = asyncio.get_running_loop().time()
-            self._idle.setdefault(target.origin, []).append(connection)
+            self._idle.setdefault(origin, []).append(connection)
         return response
 
     def _checkout(self, origin: tuple[str, str, int]) -> Connection | None:
