@@ -39,8 +39,8 @@ from grpc_floor import latency_round as floor_round
 from loadgen import (
     LoadTarget,
     child_pids,
+    direct_and_via,
     grpc_open_loop,
-    interleaved,
     open_loop,
     percentiles,
     wrk,
@@ -200,21 +200,17 @@ async def latency_phase(rest: str, upstream: str, pids: dict[str, int], args) ->
         " in alternating 1-s blocks (lean raw-socket client):"
     )
     chat = f"{rest}/api/v1/chat/completions"
-    direct = await LoadTarget(f"{upstream}/chat/completions", BODY).connect()
-    via = await LoadTarget(chat, BODY, AUTH).connect()
-    try:
-        await via.run(50, 2)  # warm-up
-        watched = tuple(pids.values())
-        run = await interleaved(direct, via, args.rate, args.seconds, watched)
-    finally:
-        direct.close()
-        via.close()
-    served = len(run.subject) + run.errors
-    cpu = {name: run.subject_cpu_ms[pid] / served for name, pid in pids.items()}
-    d = report("direct to upstream", run.baseline, 0)
-    v = report("via Envoy + gateway", run.subject, run.errors)
-    added = {k: v[k] - d[k] for k in d}
-    print("  added by the gateway         " + "  ".join(f"{k} {added[k]:7.3f} ms" for k in d))
+    await open_loop(chat, BODY, 50, 2, headers=AUTH)  # warm-up
+    direct = LoadTarget(f"{upstream}/chat/completions", BODY)
+    via = LoadTarget(chat, BODY, AUTH)
+    run = await direct_and_via(direct, via, args.rate, args.seconds, tuple(pids.values()))
+    report("direct to upstream", run.baseline, 0)
+    report("via Envoy + gateway", run.subject, run.errors)
+    added = run.added()
+    cpu = {name: run.cpu_per_request(pid) for name, pid in pids.items()}
+    print(
+        "  added by the gateway         " + "  ".join(f"{k} {v:7.3f} ms" for k, v in added.items())
+    )
     print("  CPU per request              " + ", ".join(f"{k} {v:.3f} ms" for k, v in cpu.items()))
     return added
 

@@ -8,9 +8,9 @@ server) that yields one fixed chat.completion HttpBody, behind Envoy with the pr
 config (switchboard.envoy.render_config, as `make run`), and measures it the way
 chat_overhead.py measures the gateway: open loop at --rate, direct to the fast fake upstream
 vs through Envoy + the no-op server in alternating 1-s blocks; "added" is the difference per
-percentile. Also the
-server's and Envoy's CPU per request during that phase, and the maximum rate (wrk, closed
-loop). No auth, no routing, no upstream call, no logging: nothing the gateway could shed.
+percentile. Also the server's and Envoy's CPU per request during that phase, and the maximum
+rate (wrk, closed loop). No auth, no routing, no upstream call, no logging: nothing the gateway
+could shed.
 --without-lua drops the Lua filter from the rendered config, to show its share.
 """
 
@@ -30,7 +30,7 @@ from fake_upstream import BODY as COMPLETION
 from fake_upstream import CHAT_REQUEST as BODY
 from fake_upstream import spawn
 from google.api import httpbody_pb2
-from loadgen import LoadTarget, interleaved, open_loop, percentiles, wrk
+from loadgen import LoadTarget, direct_and_via, open_loop, wrk
 
 from switchboard._ports import free_port
 from switchboard.cli import run_loop
@@ -109,20 +109,15 @@ async def latency_round(
 ) -> dict[str, float]:
     """One round: direct vs through Envoy + the no-op server, in alternating 1-s blocks;
     prints and returns "added"."""
-    direct = await LoadTarget(f"{upstream}/chat/completions", BODY).connect()
-    via = await LoadTarget(f"{rest}{CHAT_PATH}", BODY).connect()
-    try:
-        run = await interleaved(direct, via, args.rate, args.seconds, (server, envoy))
-    finally:
-        direct.close()
-        via.close()
-    served = len(run.subject) + run.errors
-    per_request = [run.subject_cpu_ms[pid] / served for pid in (server, envoy)]
-    d, v = percentiles(run.baseline), percentiles(run.subject)
-    added = {k: v[k] - d[k] for k in d}
+    direct = LoadTarget(f"{upstream}/chat/completions", BODY)
+    via = LoadTarget(f"{rest}{CHAT_PATH}", BODY)
+    run = await direct_and_via(direct, via, args.rate, args.seconds, (server, envoy))
+    added = run.added()
+    cuts = "  ".join(f"{cut} {ms:6.3f} ms" for cut, ms in added.items())
     print(
-        f"  added  {'  '.join(f'{k} {added[k]:6.3f} ms' for k in d)}   errors {run.errors}   "
-        f"CPU per request: server {per_request[0]:.3f} ms, Envoy {per_request[1]:.3f} ms"
+        f"  added  {cuts}   errors {run.errors}   "
+        f"CPU per request: server {run.cpu_per_request(server):.3f} ms, "
+        f"Envoy {run.cpu_per_request(envoy):.3f} ms"
     )
     return added
 

@@ -146,6 +146,14 @@ class Interleaved:
     errors: int = 0
     subject_cpu_ms: dict[int, float] = field(default_factory=dict)
 
+    def added(self) -> dict[str, float]:
+        """The subject's latency above the baseline's, per percentile (ms)."""
+        baseline, subject = percentiles(self.baseline), percentiles(self.subject)
+        return {cut: subject[cut] - baseline[cut] for cut in baseline}
+
+    def cpu_per_request(self, pid: int) -> float:
+        return self.subject_cpu_ms[pid] / (len(self.subject) + self.errors)
+
 
 async def interleaved(
     baseline: LoadTarget,
@@ -169,6 +177,19 @@ async def interleaved(
         result.subject += latencies
         result.errors += errors + more
     return result
+
+
+async def direct_and_via(
+    direct: LoadTarget, via: LoadTarget, rate: float, seconds: float, watch: tuple[int, ...] = ()
+) -> Interleaved:
+    """Connect both targets, run `interleaved` (direct as the baseline), close both."""
+    try:
+        await direct.connect()
+        await via.connect()
+        return await interleaved(direct, via, rate, seconds, watch)
+    finally:
+        direct.close()
+        via.close()
 
 
 async def grpc_open_loop(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import gzip
 import ipaddress
 import ssl
 import time
 import zlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -29,8 +31,13 @@ async def ok(exchange: Exchange) -> bool:
     return True
 
 
-async def serving(script, tls: ssl.SSLContext | None = None) -> RawServer:
-    return await RawServer(script, tls).start()
+@contextlib.asynccontextmanager
+async def serving(script, tls: ssl.SSLContext | None = None) -> AsyncIterator[RawServer]:
+    server = await RawServer(script, tls).start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 @pytest.fixture
@@ -41,14 +48,11 @@ async def client():
 
 
 async def test_a_kept_alive_connection_carries_the_next_requests(client) -> None:
-    server = await serving(ok)
-    try:
+    async with serving(ok) as server:
         for _ in range(3):
             response = await client.request("POST", server.url(), {"x-key": "k"}, b"{}")
             assert (response.status, response.body) == (200, BODY)
             assert response.headers["content-type"] == "application/json"
-    finally:
-        await server.stop()
     assert server.connections == 1
     first = server.exchanges[0]
     assert first.request_line == "POST /v1/chat HTTP/1.1"
@@ -59,11 +63,8 @@ async def test_a_kept_alive_connection_carries_the_next_requests(client) -> None
 
 
 async def test_a_get_sends_no_body_and_keeps_its_query(client) -> None:
-    server = await serving(ok)
-    try:
+    async with serving(ok) as server:
         await client.request("GET", server.url("/v1/models?limit=5&after=a b"), {})
-    finally:
-        await server.stop()
     exchange = server.exchanges[0]
     assert exchange.request_line == "GET /v1/models?limit=5&after=a%20b HTTP/1.1"
     assert exchange.header("content-length") is None
@@ -75,41 +76,24 @@ async def test_chunked_answers_are_joined(client) -> None:
         exchange.writer.write(b'5\r\n{"ok"\r\n6\r\n:true}\r\n0\r\n\r\n')
         return True
 
-    server = await serving(chunked)
-    try:
+    async with serving(chunked) as server:
         first = await client.request("POST", server.url(), {}, b"{}")
         second = await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
     assert first.body == second.body == BODY
     assert server.connections == 1
 
 
-async def test_an_answer_framed_by_closing_the_connection_is_read_to_its_end(client) -> None:
-    async def until_close(exchange: Exchange) -> bool:
-        exchange.writer.write(answer(200, BODY, "connection: close", length=False))
-        return False
-
-    server = await serving(until_close)
-    try:
-        for _ in range(2):
-            assert (await client.request("POST", server.url(), {}, b"{}")).body == BODY
-    finally:
-        await server.stop()
-    assert server.connections == 2
-
-
-async def test_connection_close_is_honoured(client) -> None:
+@pytest.mark.parametrize(
+    "length", [True, False], ids=["connection-close", "framed-by-closing-the-connection"]
+)
+async def test_an_answer_with_connection_close_is_read_whole_and_not_reused(client, length) -> None:
     async def closing(exchange: Exchange) -> bool:
-        exchange.writer.write(answer(200, BODY, "connection: close"))
+        exchange.writer.write(answer(200, BODY, "connection: close", length=length))
         return False
 
-    server = await serving(closing)
-    try:
+    async with serving(closing) as server:
         for _ in range(2):
             assert (await client.request("POST", server.url(), {}, b"{}")).body == BODY
-    finally:
-        await server.stop()
     assert server.connections == 2
 
 
@@ -121,13 +105,10 @@ async def test_gzip_and_deflate_answers_are_decompressed(client) -> None:
         exchange.writer.write(answer(200, encodings[name], f"content-encoding: {name}"))
         return True
 
-    server = await serving(compressed)
-    try:
+    async with serving(compressed) as server:
         for name in encodings:
             response = await client.request("POST", server.url(), {"x-want": name}, b"{}")
             assert response.body == BODY
-    finally:
-        await server.stop()
     assert "gzip" in server.exchanges[0].header("accept-encoding")
 
 
@@ -136,11 +117,8 @@ async def test_an_interim_100_answer_is_skipped(client) -> None:
         exchange.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n" + answer(201, BODY))
         return True
 
-    server = await serving(interim)
-    try:
+    async with serving(interim) as server:
         response = await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
     assert (response.status, response.body) == (201, BODY)
 
 
@@ -149,11 +127,8 @@ async def test_error_statuses_come_back_as_answers_with_their_headers(client) ->
         exchange.writer.write(answer(429, b'{"error":{}}', "retry-after: 7", "x-a: 1", "x-a: 2"))
         return True
 
-    server = await serving(limited)
-    try:
+    async with serving(limited) as server:
         response = await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
     assert response.status == 429
     assert response.headers["retry-after"] == "7"
     assert response.headers["x-a"] == "1, 2"
@@ -164,13 +139,10 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_silently(cl
         exchange.writer.write(answer(200, BODY))  # keep-alive promised, then closed
         return False
 
-    server = await serving(once_per_connection)
-    try:
+    async with serving(once_per_connection) as server:
         await client.request("POST", server.url(), {}, b"{}")
         await asyncio.sleep(0.05)  # the close reaches the pooled connection
         assert (await client.request("POST", server.url(), {}, b"{}")).body == BODY
-    finally:
-        await server.stop()
     assert [e.connection for e in server.exchanges] == [1, 2]
 
 
@@ -181,12 +153,9 @@ async def test_a_reused_connection_closed_without_an_answer_is_retried_once(clie
         exchange.writer.write(answer(200, BODY))
         return True
 
-    server = await serving(drop_second_request)
-    try:
+    async with serving(drop_second_request) as server:
         for _ in range(2):
             assert (await client.request("POST", server.url(), {}, b"{}")).body == BODY
-    finally:
-        await server.stop()
     assert [e.connection for e in server.exchanges] == [1, 1, 2]
 
 
@@ -194,12 +163,9 @@ async def test_a_new_connection_closed_without_an_answer_is_an_error(client) -> 
     async def silent(exchange: Exchange) -> bool:
         return False
 
-    server = await serving(silent)
-    try:
+    async with serving(silent) as server:
         with pytest.raises(ProtocolError):
             await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
     assert len(server.exchanges) == 1  # not sent twice
 
 
@@ -208,12 +174,9 @@ async def test_an_answer_cut_short_is_an_error_and_not_retried(client) -> None:
         exchange.writer.write(b'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"partial')
         return False
 
-    server = await serving(cut)
-    try:
+    async with serving(cut) as server:
         with pytest.raises(ProtocolError, match="before the answer was complete"):
             await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
     assert len(server.exchanges) == 1
 
 
@@ -222,12 +185,9 @@ async def test_garbage_is_a_protocol_error(client) -> None:
         exchange.writer.write(b"SMTP ready\r\n\r\n")
         return True
 
-    server = await serving(garbage)
-    try:
+    async with serving(garbage) as server:
         with pytest.raises(ProtocolError, match="not valid HTTP"):
             await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
 
 
 async def test_an_answer_past_the_size_limit_is_refused(client, monkeypatch) -> None:
@@ -237,12 +197,9 @@ async def test_an_answer_past_the_size_limit_is_refused(client, monkeypatch) -> 
         exchange.writer.write(answer(200, b"x" * 5000))
         return True
 
-    server = await serving(huge)
-    try:
+    async with serving(huge) as server:
         with pytest.raises(ProtocolError, match="larger than 1000 bytes"):
             await client.request("POST", server.url(), {}, b"{}")
-    finally:
-        await server.stop()
 
 
 async def test_a_hanging_server_times_out_and_its_connection_is_dropped(client) -> None:
@@ -253,15 +210,12 @@ async def test_a_hanging_server_times_out_and_its_connection_is_dropped(client) 
         exchange.writer.write(answer(200, BODY))
         return True
 
-    server = await serving(hang_first)
-    try:
+    async with serving(hang_first) as server:
         started = time.perf_counter()
         with pytest.raises(TimeoutError):
             await client.request("POST", server.url(), {}, b"{}", read_timeout=0.2)
         assert 0.2 <= time.perf_counter() - started < 1.5
         assert (await client.request("POST", server.url(), {}, b"{}")).body == BODY
-    finally:
-        await server.stop()
     assert [e.connection for e in server.exchanges] == [1, 2]
 
 
@@ -273,23 +227,19 @@ async def test_a_cancelled_request_closes_its_connection(client) -> None:
             closed_by_client.set()
         return False
 
-    server = await serving(slow)
-    try:
+    async with serving(slow) as server:
         task = asyncio.create_task(client.request("POST", server.url(), {}, b"{}"))
         await asyncio.sleep(0.1)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
         await asyncio.wait_for(closed_by_client.wait(), 2)
-    finally:
-        await server.stop()
     assert client._idle == {} or not any(client._idle.values())
 
 
 async def test_a_refused_connection_is_an_os_error(client) -> None:
-    server = await serving(ok)
-    url = server.url()
-    await server.stop()
+    async with serving(ok) as server:
+        url = server.url()
     with pytest.raises(OSError):
         await client.request("POST", url, {}, b"{}")
 
@@ -335,18 +285,17 @@ async def test_https_verifies_the_server_and_reuses_the_connection(tmp_path) -> 
     cert, key = self_signed(tmp_path)
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
-    server = await serving(ok, server_tls)
     trusting = Http1Client(tls=ssl.create_default_context(cafile=str(cert)))
     untrusting = Http1Client()
     try:
-        for _ in range(2):
-            response = await trusting.request("POST", server.url(host="localhost"), {}, b"{}")
-            assert response.body == BODY
-        with pytest.raises(ssl.SSLCertVerificationError):
-            await untrusting.request("POST", server.url(host="localhost"), {}, b"{}")
+        async with serving(ok, server_tls) as server:
+            for _ in range(2):
+                response = await trusting.request("POST", server.url(host="localhost"), {}, b"{}")
+                assert response.body == BODY
+            with pytest.raises(ssl.SSLCertVerificationError):
+                await untrusting.request("POST", server.url(host="localhost"), {}, b"{}")
     finally:
         await trusting.close()
         await untrusting.close()
-        await server.stop()
     assert server.exchanges[0].header("host") == f"localhost:{server.port}"
     assert len({e.connection for e in server.exchanges}) == 1
