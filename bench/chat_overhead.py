@@ -45,6 +45,7 @@ from loadgen import (
     percentiles,
     wrk,
 )
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, func, pool, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -108,11 +109,20 @@ def count_logs(url: str) -> int:
     return count
 
 
-def handled_requests(metrics_url: str) -> int:
-    """Chat requests the server finished, from its own Prometheus counter (every status)."""
-    text = httpx.get(metrics_url).text
-    pattern = r'switchboard_rpc_requests_total\{[^}]*OpenAIService/ChatCompletions"\} ([\d.e+]+)'
-    return int(sum(float(v) for v in re.findall(pattern, text)))
+def request_counts(metrics_url: str) -> tuple[int, int, int]:
+    """From the server's Prometheus counters: chat RPCs it finished (every status), those
+    cancelled by their client, and the calls its chat core finished (each one log record)."""
+    rpcs, cancelled, calls = 0, 0, 0
+    for family in text_string_to_metric_families(httpx.get(metrics_url).text):
+        for sample in family.samples:
+            if sample.name == "switchboard_llm_requests_total":
+                calls += int(sample.value)
+            elif sample.name == "switchboard_rpc_requests_total" and sample.labels[
+                "method"
+            ].endswith("OpenAIService/ChatCompletions"):
+                rpcs += int(sample.value)
+                cancelled += int(sample.value) if sample.labels["code"] == "CANCELLED" else 0
+    return rpcs, cancelled, calls
 
 
 def loop_lag(metrics_url: str) -> str:
@@ -280,13 +290,14 @@ def main() -> None:
         asyncio.run(grpc_phase(grpc_addr, upstream, args))
         print(f"  server event-loop lag up to here: {loop_lag(metrics)}")
         throughput_phase(rest, args)
-        handled = handled_requests(metrics)
+        rpcs, cancelled, calls = request_counts(metrics)
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
         logged = count_logs(url)
         print(
-            f"llm_logs rows: {logged}; chat requests the server handled: {handled}"
-            f" ({'equal' if logged == handled else 'MISMATCH'})"
+            f"llm_logs rows: {logged}; calls the chat core finished: {calls}"
+            f" ({'equal' if logged == calls else 'MISMATCH'}); chat RPCs: {rpcs}, of which"
+            f" {cancelled} cancelled by their client ({rpcs - calls} before reaching the core)"
         )
     finally:
         stop(process)

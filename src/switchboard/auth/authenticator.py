@@ -79,23 +79,19 @@ class Authenticator:
         cached = self._cache.get(digest)
         if cached is not None and cached[0] > self._clock():
             return cached[1]
-        pending = self._inflight.get(digest)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[Principal | None] = asyncio.get_running_loop().create_future()
-        self._inflight[digest] = future
+        lookup = self._inflight.get(digest)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._lookup(digest))
+            lookup.add_done_callback(_retrieve_exception)
+            self._inflight[digest] = lookup
+        # Shielded: a caller that goes away must not cancel the lookup the others wait for.
+        return await asyncio.shield(lookup)
+
+    async def _lookup(self, digest: str) -> Principal | None:
         try:
             principal = await self._load(digest)
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()  # mark retrieved: the waiters re-raise it
-            raise
         finally:
             self._inflight.pop(digest, None)
-        future.set_result(principal)
         self._remember(digest, principal)
         return principal
 
@@ -113,3 +109,9 @@ class Authenticator:
     def take_last_used(self) -> dict[str, datetime]:
         used, self._last_used = self._last_used, {}
         return used
+
+
+def _retrieve_exception(lookup: asyncio.Future[Principal | None]) -> None:
+    """Mark a failed lookup's error as seen even if every caller waiting for it went away."""
+    if not lookup.cancelled():
+        lookup.exception()
