@@ -233,6 +233,15 @@ class ChatCore:
         if self._admission is not None and ticket is not None:
             await self._admission.settle(ticket, outcome.cost_pico, outcome.usage.total_tokens)
 
+    async def _settle_and_finish(
+        self, ticket: Ticket | None, outcome: Outcome, ctx: CallContext, started: float
+    ) -> None:
+        """Settle the answered call; logged even if the client goes away while this settles."""
+        try:
+            await self._settle(ticket, outcome)
+        finally:
+            self._finish(outcome, ctx, started)
+
     def _finish(self, outcome: Outcome, ctx: CallContext, started: float) -> None:
         """Stamp the latency now; build and hand over the log record in the loop's next turn,
         while the response is on its way (off the request's path)."""
@@ -263,8 +272,7 @@ class ChatCore:
         outcome.usage, outcome.finish_reason = result.usage, result.finish_reason
         outcome.cost_pico = price(target, result.usage)
         outcome.response_body = {"content": result.content, "tool_calls": list(result.tool_calls)}
-        await self._settle(ticket, outcome)
-        self._finish(outcome, ctx, started)
+        await self._settle_and_finish(ticket, outcome, ctx, started)
         return result, outcome
 
     async def embed(
@@ -293,8 +301,7 @@ class ChatCore:
         outcome.provider, outcome.model = target.provider, target.info.id
         outcome.usage = Usage(prompt_tokens=tokens)
         outcome.cost_pico = price(target, outcome.usage)
-        await self._settle(ticket, outcome)
-        self._finish(outcome, ctx, started)
+        await self._settle_and_finish(ticket, outcome, ctx, started)
         return vectors, outcome
 
     async def open_stream(
@@ -357,11 +364,13 @@ class ChatCore:
             outcome.error = ClientCancelled()
             raise
         finally:
-            await upstream.aclose()
             outcome.cost_pico = price(target, outcome.usage)
             outcome.response_body = {"content": "".join(text)}
-            await self._settle_streamed(flight.ticket, outcome)
-            self._finish(outcome, flight.ctx, flight.started)
+            try:
+                await upstream.aclose()
+                await self._settle_streamed(flight.ticket, outcome)
+            finally:  # logged even if the client goes away while this settles
+                self._finish(outcome, flight.ctx, flight.started)
         yield StreamEnd(outcome)
 
 

@@ -48,3 +48,59 @@ def test_a_call_finished_outside_a_running_loop_is_logged_at_once() -> None:
     core = core_logging_to(records)
     core._finish(Outcome(model="echo/echo-1"), context(), time.perf_counter())
     assert [record["request_id"] for record in records] == ["req-1"]
+
+
+class SlowSettle:
+    """Admission whose settle waits (a remote counter store) until released."""
+
+    def __init__(self) -> None:
+        self.settling = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def reserve(self, principal: object, worst_case_pico: int) -> object:
+        return "ticket"
+
+    async def settle(self, ticket: object, cost_pico: int, tokens: int) -> None:
+        self.settling.set()
+        await self.release.wait()
+
+
+def test_a_call_whose_client_goes_away_while_it_settles_is_logged_once() -> None:
+    records: list[dict] = []
+    adapters = builtin_providers()
+    models = {m.id: m for m in asyncio.run(adapters["echo"].list_models())}
+
+    async def call() -> None:
+        admission = SlowSettle()
+        core = ChatCore(lambda: Directory(adapters, models), records.append, admission=admission)
+        task = asyncio.create_task(core.complete(parse_chat(BODY), context()))
+        await admission.settling.wait()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await asyncio.sleep(0)
+
+    asyncio.run(call())
+    assert [(r["request_id"], r["status"]) for r in records] == [("req-1", "success")]
+
+
+def test_a_stream_whose_client_goes_away_while_it_settles_is_logged_once() -> None:
+    records: list[dict] = []
+    adapters = builtin_providers()
+    models = {m.id: m for m in asyncio.run(adapters["echo"].list_models())}
+
+    async def consume(core: ChatCore) -> None:
+        _, events = await core.open_stream(parse_chat({**BODY, "stream": True}), context())
+        async for _ in events:
+            pass
+
+    async def call() -> None:
+        admission = SlowSettle()
+        core = ChatCore(lambda: Directory(adapters, models), records.append, admission=admission)
+        task = asyncio.create_task(consume(core))
+        await admission.settling.wait()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await asyncio.sleep(0)
+
+    asyncio.run(call())
+    assert [(r["request_id"], r["status"]) for r in records] == [("req-1", "success")]
