@@ -71,6 +71,18 @@ def _provider_fault(exc: UpstreamError) -> bool:
     return not isinstance(exc, UpstreamBadRequest | UpstreamRateLimited)
 
 
+def by_provider_preference(
+    targets: list[Target], order: tuple[str, ...], allow_fallbacks: bool
+) -> list[Target]:
+    """One model's targets in `provider.order` (others after them, in their own order);
+    without fallbacks only the ordered providers, or only the first target if no order."""
+    if not order:
+        return targets if allow_fallbacks else targets[:1]
+    rank = {provider: index for index, provider in enumerate(order)}
+    ranked = sorted(targets, key=lambda t: rank.get(t.provider, len(rank)))
+    return ranked if allow_fallbacks else [t for t in ranked if t.provider in rank]
+
+
 def _falls_back(exc: UpstreamError) -> bool:
     """A plain bad request fails everywhere; anything else may succeed on another target."""
     return not isinstance(exc, UpstreamBadRequest) or isinstance(exc, UpstreamContextTooLong)
@@ -133,12 +145,21 @@ class ChatCore:
         return apply_defaults(call, self._directory().settings.overrides(scope))
 
     def targets(self, call: ChatCall) -> list[Target]:
-        """The model's targets, then the fallback list's, ordered by `provider.order`."""
-        targets = self._directory().candidates(call.model, call.fallbacks, self.router).targets
-        if call.provider_order:
-            rank = {p: i for i, p in enumerate(call.provider_order)}
-            targets.sort(key=lambda t: rank.get(t.provider, len(rank)))
-        return targets if call.allow_fallbacks else targets[:1]
+        """The model's targets, then the fallback list's, each model's ordered by
+        `provider.order` (and, without `allow_fallbacks`, limited to those providers)."""
+
+        def arrange(targets: list[Target]) -> list[Target]:
+            return by_provider_preference(targets, call.provider_order, call.allow_fallbacks)
+
+        directory = self._directory()
+        targets = directory.candidates(call.model, call.fallbacks, self.router, arrange).targets
+        if not targets:
+            raise InvalidRequest(
+                f"No provider in provider.order ({', '.join(call.provider_order)}) serves "
+                f"`{call.model}`, and provider.allow_fallbacks is false.",
+                param="provider.order",
+            )
+        return targets
 
     async def attempts(
         self,

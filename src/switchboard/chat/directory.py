@@ -103,18 +103,25 @@ class Directory:
             )
         return Resolution([self._target(self.models[m]) for m in plan.order], reasons)
 
-    def candidates(self, model: str, fallbacks: Sequence[str], router: Router) -> Resolution:
+    def candidates(
+        self,
+        model: str,
+        fallbacks: Sequence[str],
+        router: Router,
+        arrange: Callable[[list[Target]], list[Target]] = list,
+    ) -> Resolution:
         """The model's targets (a route may give several), then each fallback's, once each;
-        fallbacks that are unknown or disabled are skipped (and said so)."""
+        fallbacks that are unknown or disabled are skipped (and said so). `arrange` orders
+        (or filters) each model's own targets: provider preferences apply within a model."""
         resolution = self.plan(model, router)
-        targets, reasons = list(resolution.targets), list(resolution.reasons)
+        targets, reasons = arrange(list(resolution.targets)), list(resolution.reasons)
         for name in fallbacks:
             try:
                 extra = self.plan(name, router)
             except NotFound:
                 reasons.append(f'fallback "{name}" is unknown or disabled; skipped')
                 continue
-            targets.extend(extra.targets)
+            targets.extend(arrange(list(extra.targets)))
             reasons.extend(f"fallback: {line}" for line in extra.reasons)
         first_of_each: dict[str, Target] = {}
         for target in targets:

@@ -56,7 +56,10 @@ class CircuitBreaker:
 
     @property
     def state(self) -> str:
-        return "closed" if self.opened_at is None else "open"
+        """ "closed", "open", or "half-open" once the cooldown is over (a trial may go)."""
+        if self.opened_at is None:
+            return "closed"
+        return "half-open" if self.clock() - self.opened_at >= self.cooldown else "open"
 
 
 class Breakers:

@@ -12,7 +12,6 @@ logged in the database (set-if-absent), so a restart or a new replica does not r
 
 from __future__ import annotations
 
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ SpentSince = Callable[[str, str, datetime], Awaitable[int]]
 
 
 def to_nano(pico: int) -> int:
-    return math.ceil(pico / PICO_PER_NANO) if pico > 0 else 0
+    return -(-pico // PICO_PER_NANO) if pico > 0 else 0  # integer ceiling: no float
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ never by message text.
 
 from __future__ import annotations
 
+import math
+
 
 class UpstreamError(Exception):
     retryable = False
@@ -60,6 +62,9 @@ class UpstreamUnreachable(UpstreamError):
     retryable = True
 
 
+MAX_RETRY_AFTER_SECONDS = 86_400.0  # a day: more is a provider bug, not advice
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Retry-After in seconds (the HTTP-date form is not used by LLM providers)."""
     if not value:
@@ -68,4 +73,6 @@ def parse_retry_after(value: str | None) -> float | None:
         seconds = float(value)
     except ValueError:
         return None
-    return seconds if seconds >= 0 else None
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return min(seconds, MAX_RETRY_AFTER_SECONDS)

@@ -1,6 +1,6 @@
 import random
 
-from switchboard.chat.resilience import Breakers, CircuitBreaker, RetryPolicy
+from switchboard.chat.resilience import Breakers, CircuitBreaker, Resilience, RetryPolicy
 
 
 def test_backoff_is_jittered_exponential_and_capped() -> None:
@@ -28,7 +28,9 @@ def test_breaker_opens_after_threshold_and_half_opens_after_cooldown() -> None:
     breaker.record_failure()
     assert breaker.state == "open" and not breaker.allows()
     now[0] = 10.0
+    assert breaker.state == "half-open"  # routes stop putting it last: the trial can happen
     assert breaker.allows()  # one trial
+    assert breaker.state == "open"
     assert not breaker.allows()
     breaker.record_success()
     assert breaker.state == "closed" and breaker.allows()
@@ -39,3 +41,27 @@ def test_breakers_are_per_provider() -> None:
     breakers.get("a").record_failure()
     assert not breakers.get("a").allows()
     assert breakers.get("b").allows()
+
+
+def test_a_failed_trial_opens_the_circuit_for_another_cooldown() -> None:
+    now = [0.0]
+    breaker = CircuitBreaker(threshold=1, cooldown=10, clock=lambda: now[0])
+    breaker.record_failure()
+    now[0] = 10.0
+    assert breaker.allows()
+    breaker.record_failure()
+    now[0] = 19.0
+    assert breaker.state == "open" and not breaker.allows()
+    now[0] = 20.0
+    assert breaker.state == "half-open"
+
+
+def test_routes_stop_demoting_a_provider_once_its_cooldown_is_over() -> None:
+    now = [0.0]
+    resilience = Resilience(breakers=Breakers(threshold=1, cooldown=10))
+    breaker = resilience.breakers.get("openai")
+    breaker.clock = lambda: now[0]
+    breaker.record_failure()
+    assert resilience.circuit_open("openai")
+    now[0] = 10.0
+    assert not resilience.circuit_open("openai")

@@ -30,6 +30,8 @@ def principal(**limits: int) -> Principal:
 
 def test_nano_rounding_never_undercounts() -> None:
     assert (to_nano(0), to_nano(1), to_nano(1000), to_nano(1001)) == (0, 1, 1, 2)
+    huge = 2**44 * 1000 + 1  # beyond a float's 53 bits once divided
+    assert to_nano(huge) == 2**44 + 1
 
 
 def test_periods_are_the_utc_day_and_month() -> None:

@@ -54,3 +54,6 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") is None
     assert parse_retry_after("-1") is None
     assert parse_retry_after(None) is None
+    assert parse_retry_after("1e999") is None  # infinite
+    assert parse_retry_after("nan") is None
+    assert parse_retry_after("99999999") == 86_400
