@@ -61,6 +61,17 @@ def test_unknown_model_raises_the_sdks_not_found(stack) -> None:
     assert caught.value.param == "model"
 
 
+def test_an_error_naming_non_ascii_text_keeps_its_status_and_text(stack) -> None:
+    model = "echo/\u00e9cho\u20111"  # e-acute, non-breaking hyphen: gRPC metadata is ASCII only
+    response = httpx.post(
+        f"{stack.rest}/v1/chat/completions",
+        headers={"authorization": f"Bearer {stack.admin_key}"},
+        json={"model": model, "messages": [{"role": "user", "content": "hi"}]},
+    )
+    error = assert_openai_error(response, 404, "NOT_FOUND")
+    assert model in error["message"]
+
+
 def test_unknown_path_is_an_openai_shaped_404(stack) -> None:
     assert_openai_error(httpx.get(f"{stack.rest}/api/v1/nope"), 404, "NOT_FOUND")
     assert_openai_error(httpx.get(f"{stack.rest}/v1/nope/deeper"), 404, "NOT_FOUND")

@@ -48,7 +48,8 @@ def status_proto(err: SwitchboardError) -> status_pb2.Status:
 
 
 def error_trailers(err: SwitchboardError, request_id: str) -> tuple[tuple[str, str | bytes], ...]:
-    body = json.dumps(error_body(err, request_id), separators=(",", ":"), ensure_ascii=False)
+    # ASCII only: gRPC refuses any other byte in a metadata value (the \u escapes are JSON).
+    body = json.dumps(error_body(err, request_id), separators=(",", ":"))
     trailers: list[tuple[str, str | bytes]] = [("x-error-json", body)]
     if request_id:
         trailers.append(("x-request-id", request_id))
