@@ -143,8 +143,11 @@ class Runtime:
         )
 
     def _record_call(self, record: dict[str, Any]) -> None:
-        self.metrics.observe_call(record)
         self.log_writer.submit(record)
+        try:
+            self.metrics.observe_call(record)
+        except ValueError:  # e.g. a negative token count from a misbehaving provider
+            log.warning("a call's figures do not fit the metrics", exc_info=True)
 
     async def flush_last_used(self) -> None:
         """Write every key's last_used_at collected since the last flush (one statement)."""
@@ -219,6 +222,7 @@ class Runtime:
                     await task
         with contextlib.suppress(SQLAlchemyError):
             await self.flush_last_used()
+        await self.admission.drain()
         await self.log_writer.stop()
         await self.directory.stop()
         await self.clients.http.aclose()

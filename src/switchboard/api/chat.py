@@ -23,7 +23,7 @@ from switchboard.chat.outcome import CallContext, caller_fields
 from switchboard.chat.request import parse_chat
 from switchboard.chat.response import chunk_json, completion_json, usage_chunk_json, usage_json
 from switchboard.context import current_principal, current_request_id
-from switchboard.errors import Forbidden, ProviderError
+from switchboard.errors import Forbidden, InvalidRequest, ProviderError
 from switchboard.money import pico_to_usd
 from switchboard.settings.features import FeatureOutputInvalid, parse_output
 from switchboard.v1 import chat_pb2, chat_pb2_grpc, common_pb2
@@ -32,7 +32,11 @@ PART_KINDS = ("text", "image_url", "input_audio", "file")
 
 
 def _part_to_openai(part: dict[str, Any]) -> dict[str, Any]:
-    kind = next(k for k in PART_KINDS if k in part)
+    kind = next((k for k in PART_KINDS if k in part), None)
+    if kind is None:
+        raise InvalidRequest(
+            f"each content part needs one of {', '.join(PART_KINDS)}", param="messages.parts"
+        )
     return {"type": kind, kind: part[kind]}
 
 

@@ -45,6 +45,10 @@ def parse_json_body(data: bytes) -> object:
         raise InvalidRequest(
             f"We could not parse the JSON body of your request ({exc})", param="body"
         ) from None
+    except RecursionError:
+        raise InvalidRequest(
+            "The JSON body of your request is nested too deeply.", param="body"
+        ) from None
 
 
 def call_context(call: ChatCall, body: dict, environment: str, endpoint: str) -> CallContext:

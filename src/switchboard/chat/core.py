@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -38,11 +39,39 @@ from switchboard.providers.errors import (
     UpstreamContextTooLong,
     UpstreamError,
     UpstreamRateLimited,
+    UpstreamServerError,
 )
 from switchboard.settings.snapshot import FeatureSpec, Scope
 
+log = logging.getLogger(__name__)
+
 LogSink = Callable[[dict[str, Any]], None]
 T = TypeVar("T")
+# What a translator raises on a provider answer of an unexpected shape (a bad JSON line, a
+# string where an object belongs): the provider's fault, retried and fallen back like a 5xx.
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+INTERNAL = "The server had an error while processing your request."
+
+
+def unreadable(provider: str) -> UpstreamServerError:
+    log.warning("%s sent an answer that could not be read", provider, exc_info=True)
+    return UpstreamServerError(
+        f"{provider} sent an answer that could not be read", provider=provider
+    )
+
+
+async def _close_quietly(upstream: Any, provider: str) -> None:
+    try:
+        await upstream.aclose()
+    except Exception:
+        log.warning("closing the stream from %s failed", provider, exc_info=True)
+
+
+async def _read(run: Callable[[Target], Awaitable[T]], target: Target) -> T:
+    try:
+        return await run(target)
+    except UNREADABLE:
+        raise unreadable(target.provider) from None
 
 
 def _ms(since: float) -> int:
@@ -181,7 +210,7 @@ class ChatCore:
             for retry in range(max_retries + 1):
                 started = time.perf_counter()
                 try:
-                    answer = await limits.bounded(run(target), target.provider)
+                    answer = await limits.bounded(_read(run, target), target.provider)
                 except UpstreamError as exc:
                     last = exc
                     if _provider_fault(exc):
@@ -222,6 +251,10 @@ class ChatCore:
             raise
         except asyncio.CancelledError:
             outcome.error = ClientCancelled()
+            self._finish(outcome, ctx, started)
+            raise
+        except Exception:
+            outcome.error = SwitchboardError(INTERNAL)
             self._finish(outcome, ctx, started)
             raise
 
@@ -381,18 +414,35 @@ class ChatCore:
         except UpstreamError as exc:
             outcome.error = gateway_error(exc)
             yield StreamFailure(outcome.error)
+        except UNREADABLE:
+            outcome.error = gateway_error(unreadable(target.provider))
+            yield StreamFailure(outcome.error)
         except (asyncio.CancelledError, GeneratorExit):
             outcome.error = ClientCancelled()
             raise
+        except Exception:
+            log.exception("the stream from %s failed", target.provider)
+            outcome.error = SwitchboardError(INTERNAL)
+            yield StreamFailure(outcome.error)
         finally:
-            outcome.cost_pico = price(target, outcome.usage)
-            outcome.response_body = {"content": "".join(text)}
-            try:
-                await upstream.aclose()
-                await self._settle_streamed(flight.ticket, outcome)
-            finally:  # logged even if the client goes away while this settles
-                self._finish(outcome, flight.ctx, flight.started)
+            await self._stream_over(target, upstream, flight, "".join(text))
         yield StreamEnd(outcome)
+
+    async def _stream_over(
+        self, target: Target, upstream: Any, flight: InFlight, text: str
+    ) -> None:
+        """Price what was streamed, close the upstream, settle and log (settled even if the
+        client goes away during the close; logged in every case)."""
+        outcome = flight.outcome
+        outcome.cost_pico = price(target, outcome.usage)
+        outcome.response_body = {"content": text}
+        try:
+            try:
+                await _close_quietly(upstream, target.provider)
+            finally:
+                await self._settle_streamed(flight.ticket, outcome)
+        finally:
+            self._finish(outcome, flight.ctx, flight.started)
 
 
 class ProviderStreamEmpty(UpstreamError):

@@ -128,14 +128,53 @@ def _positive_int(body: Mapping[str, Any], name: str) -> int | None:
     return value
 
 
+# What each known content part must carry (unknown part types go to the provider as they are).
+PART_FIELDS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "text": ("text", str),
+    "image_url": ("image_url", (dict, str)),
+    "input_audio": ("input_audio", dict),
+    "file": ("file", dict),
+}
+
+
+def _part(part: Any, where: str) -> None:
+    if not isinstance(part, dict) or not isinstance(part.get("type"), str):
+        raise _fail("each content part must be an object with a string 'type'", where)
+    required = PART_FIELDS.get(part["type"])
+    if required is not None and not isinstance(part.get(required[0]), required[1]):
+        raise _fail(f"a {part['type']} part needs a valid '{required[0]}'", where)
+
+
 def _content(value: Any, index: int) -> str | list[dict[str, Any]] | None:
+    where = f"messages[{index}].content"
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(p, dict) and "type" in p for p in value):
-        return value
-    raise _fail(
-        "content must be a string or an array of content parts", f"messages[{index}].content"
-    )
+    if not isinstance(value, list):
+        raise _fail("content must be a string or an array of content parts", where)
+    for number, part in enumerate(value):
+        _part(part, f"{where}[{number}]")
+    return value
+
+
+def _function(value: Any, where: str) -> None:
+    """A tool's or tool call's `function`: an object with a string name."""
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise _fail("'function' must be an object with a string 'name'", where)
+
+
+def _tool_calls(raw: Any, index: int) -> tuple[dict[str, Any], ...]:
+    where = f"messages[{index}].tool_calls"
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail("tool_calls must be an array", where)
+    for number, call in enumerate(raw):
+        if not isinstance(call, dict):
+            raise _fail("each tool call must be an object", f"{where}[{number}]")
+        _function(call.get("function"), f"{where}[{number}].function")
+        if not isinstance(call["function"].get("arguments", ""), str):
+            raise _fail("arguments must be a JSON string", f"{where}[{number}].function")
+    return tuple(raw)
 
 
 def _message(raw: Any, index: int) -> ChatMessage:
@@ -144,14 +183,11 @@ def _message(raw: Any, index: int) -> ChatMessage:
     role = raw.get("role")
     if role not in ROLES:
         raise _fail(f"unknown role {role!r}", f"messages[{index}].role")
-    tool_calls = raw.get("tool_calls") or ()
-    if not isinstance(tool_calls, list | tuple):
-        raise _fail("tool_calls must be an array", f"messages[{index}].tool_calls")
     return ChatMessage(
         role=role,
         content=_content(raw.get("content"), index),
         name=raw.get("name") if isinstance(raw.get("name"), str) else None,
-        tool_calls=tuple(tool_calls),
+        tool_calls=_tool_calls(raw.get("tool_calls"), index),
         tool_call_id=raw.get("tool_call_id") if isinstance(raw.get("tool_call_id"), str) else None,
     )
 
@@ -177,6 +213,47 @@ def _stop(body: Mapping[str, Any]) -> None:
         return
     if not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) for s in stop):
         raise _fail("'stop' must be a string or an array of up to 4 strings", "stop")
+
+
+def _tools(body: Mapping[str, Any]) -> None:
+    tools = body.get("tools")
+    if tools is not None:
+        if not isinstance(tools, list):
+            raise _fail("'tools' must be an array", "tools")
+        for number, tool in enumerate(tools):
+            if not isinstance(tool, dict) or not isinstance(tool.get("type", "function"), str):
+                raise _fail("each tool must be an object with a string 'type'", f"tools[{number}]")
+            if tool.get("type", "function") == "function":
+                _function(tool.get("function"), f"tools[{number}].function")
+    choice = body.get("tool_choice")
+    if choice is None or isinstance(choice, str):
+        return
+    if not isinstance(choice, dict):
+        raise _fail("'tool_choice' must be a string or an object", "tool_choice")
+    if choice.get("type") == "function":
+        _function(choice.get("function"), "tool_choice.function")
+
+
+def _response_format(body: Mapping[str, Any]) -> None:
+    fmt = body.get("response_format")
+    if fmt is None:
+        return
+    if not isinstance(fmt, dict) or not isinstance(fmt.get("type"), str):
+        raise _fail("'response_format' must be an object with a string 'type'", "response_format")
+    if fmt["type"] != "json_schema":
+        return
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict) or not isinstance(spec.get("schema", {}), dict):
+        raise _fail(
+            "'json_schema' must be an object whose 'schema' is an object",
+            "response_format.json_schema",
+        )
+
+
+def _one_choice(body: Mapping[str, Any]) -> None:
+    n = _positive_int(body, "n")
+    if n is not None and n > 1:
+        raise _fail("n > 1 is not supported: the gateway returns one choice per request", "n")
 
 
 def _metadata(body: Mapping[str, Any]) -> dict[str, str]:
@@ -219,11 +296,19 @@ def parse_chat(body: Any) -> ChatCall:
     options = {} if options is None else options
     if not isinstance(options, dict):
         raise _fail("'stream_options' must be an object", "stream_options")
+    include_usage = options.get("include_usage", False)
+    if not isinstance(include_usage, bool):
+        raise _fail("'include_usage' must be a boolean", "stream_options.include_usage")
     _stop(body)
+    _tools(body)
+    _response_format(body)
+    _one_choice(body)
     order, allow = _provider_prefs(body)
     user = body.get("user")
+    if user is not None and not isinstance(user, str):
+        raise _fail("'user' must be a string", "user")
+    limit_field = "max_completion_tokens" if body.get("max_completion_tokens") else "max_tokens"
     max_tokens = _positive_int(body, "max_completion_tokens") or _positive_int(body, "max_tokens")
-    _positive_int(body, "n")
     _number(body, "top_p")
     _number(body, "frequency_penalty")
     _number(body, "presence_penalty")
@@ -232,6 +317,7 @@ def parse_chat(body: Any) -> ChatCall:
         messages=_messages(body),
         max_tokens=max_tokens,
         temperature=_number(body, "temperature"),
+        max_tokens_field=limit_field,
         params={k: v for k, v in body.items() if k in OPENAI_PARAMS},
         extra_body={k: v for k, v in body.items() if k not in OPENAI_PARAMS | GATEWAY_FIELDS},
     )
@@ -241,8 +327,8 @@ def parse_chat(body: Any) -> ChatCall:
         provider_order=order,
         allow_fallbacks=allow,
         stream=stream,
-        include_usage=bool(options.get("include_usage")),
+        include_usage=include_usage,
         request=request,
         metadata=_metadata(body),
-        user=user if isinstance(user, str) else None,
+        user=user,
     )

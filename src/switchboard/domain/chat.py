@@ -32,6 +32,8 @@ class ChatRequest:
     messages: tuple[ChatMessage, ...]
     max_tokens: int | None = None
     temperature: float | None = None
+    # The name the client gave max_tokens: OpenAI's reasoning models refuse "max_tokens".
+    max_tokens_field: str = "max_tokens"
     # Every other OpenAI parameter (top_p, stop, tools, response_format, seed, ...), as JSON.
     params: Mapping[str, Any] = field(default_factory=dict)
     # Unknown top-level fields, forwarded only to OpenAI-compatible upstreams.

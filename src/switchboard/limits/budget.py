@@ -100,6 +100,16 @@ class BudgetGuard:
         self._now = now
         self._seeded: set[str] = set()
 
+    def applies_to(self, principal: Principal) -> bool:
+        """The caller's key or organization has a daily or monthly budget."""
+        scopes = [principal.key_limits]
+        if principal.organization_id:
+            scopes.append(principal.organization_limits)
+        return any(
+            (limits.daily_budget_pico, limits.monthly_budget_pico) != (None, None)
+            for limits in scopes
+        )
+
     async def reserve(self, principal: Principal, worst_case_pico: int) -> Reservation | None:
         """Hold the worst case against every budget, or BudgetExceeded before any call."""
         holds = holds_for(principal, worst_case_pico, self._now())

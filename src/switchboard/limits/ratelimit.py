@@ -68,6 +68,11 @@ def request_slots(principal: Principal, now: float) -> list[Slot]:
     return slots
 
 
+def counts_tokens(principal: Principal) -> bool:
+    """Some scope of the caller has a tokens-per-minute limit."""
+    return any(limits.tokens_per_minute for _, _, limits in _scopes(principal))
+
+
 def token_keys(principal: Principal, now: float) -> list[str]:
     return [s.charge.key for s in request_slots(principal, now) if not s.counts_requests]
 

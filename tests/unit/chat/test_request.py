@@ -48,6 +48,9 @@ def test_max_completion_tokens_wins() -> None:
         {"model": "a/b", "messages": MESSAGES, "max_tokens": 9, "max_completion_tokens": 3}
     )
     assert call.request.max_tokens == 3
+    assert call.request.max_tokens_field == "max_completion_tokens"  # what OpenAI's o-series want
+    plain = parse_chat({"model": "a/b", "messages": MESSAGES, "max_tokens": 9})
+    assert (plain.request.max_tokens, plain.request.max_tokens_field) == (9, "max_tokens")
 
 
 @pytest.mark.parametrize(
@@ -69,6 +72,36 @@ def test_max_completion_tokens_wins() -> None:
             {"messages": [{"role": "user", "content": "x", "tool_calls": "no"}]},
             "messages[0].tool_calls",
         ),
+        (
+            {"messages": [{"role": "assistant", "tool_calls": ["x"]}]},
+            "messages[0].tool_calls[0]",
+        ),
+        (
+            {"messages": [{"role": "assistant", "tool_calls": [{"function": "f"}]}]},
+            "messages[0].tool_calls[0].function",
+        ),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text", "text": None}]}]},
+            "messages[0].content[0]",
+        ),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": 5}]}]},
+            "messages[0].content[0]",
+        ),
+        ({"messages": [{"role": "user", "content": [{"text": "x"}]}]}, "messages[0].content[0]"),
+        ({"tools": {"type": "function"}}, "tools"),
+        ({"tools": ["x"]}, "tools[0]"),
+        ({"tools": [{"type": "function", "function": "f"}]}, "tools[0].function"),
+        ({"tool_choice": {"type": "function", "function": "f"}}, "tool_choice.function"),
+        ({"tool_choice": 3}, "tool_choice"),
+        ({"response_format": "json"}, "response_format"),
+        (
+            {"response_format": {"type": "json_schema", "json_schema": "x"}},
+            "response_format.json_schema",
+        ),
+        ({"n": 2}, "n"),
+        ({"user": 5}, "user"),
+        ({"stream_options": {"include_usage": "no"}}, "stream_options.include_usage"),
     ],
 )
 def test_wrong_types_name_the_field(patch: dict, param: str) -> None:
@@ -88,3 +121,36 @@ def test_falsy_wrong_types_are_still_wrong(field: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
         parse_chat({"model": "a/b", "messages": MESSAGES, field: []})
     assert caught.value.param == field
+
+
+def test_well_formed_tools_parts_and_formats_pass() -> None:
+    call = parse_chat(
+        {
+            "model": "a/b",
+            "n": 1,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": "look"},
+                        {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+                        {"type": "some_future_part", "data": 1},
+                    ],
+                },
+                {
+                    "role": "assistant",
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {"name": "f", "arguments": "{}"},
+                        }
+                    ],
+                },
+            ],
+            "tools": [{"type": "function", "function": {"name": "f"}}, {"type": "web_search"}],
+            "tool_choice": {"type": "function", "function": {"name": "f"}},
+            "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": {}}},
+        }
+    )
+    assert call.request.params["tool_choice"]["function"]["name"] == "f"

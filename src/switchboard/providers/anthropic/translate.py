@@ -226,10 +226,7 @@ def sampling_to_wire(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def max_tokens_of(request: ChatRequest) -> int:
-    for value in (request.max_tokens, request.params.get("max_completion_tokens")):
-        if value is not None:
-            return int(value)
-    return DEFAULT_MAX_TOKENS
+    return DEFAULT_MAX_TOKENS if request.max_tokens is None else request.max_tokens
 
 
 def to_wire(request: ChatRequest, *, stream: bool) -> dict[str, Any]:

@@ -184,10 +184,7 @@ def sampling_to_wire(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def max_tokens_of(request: ChatRequest) -> int | None:
-    for value in (request.max_tokens, request.params.get("max_completion_tokens")):
-        if value is not None:
-            return int(value)
-    return None
+    return request.max_tokens
 
 
 def to_wire(request: ChatRequest, *, stream: bool) -> dict[str, Any]:

@@ -261,10 +261,7 @@ def response_format_config(response_format: Any) -> dict[str, Any]:
 
 
 def max_tokens_of(request: ChatRequest) -> int | None:
-    for value in (request.max_tokens, request.params.get("max_completion_tokens")):
-        if value is not None:
-            return int(value)
-    return None
+    return request.max_tokens
 
 
 def generation_config(request: ChatRequest) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def to_wire(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     body["model"] = request.model
     body["messages"] = [message_to_wire(m) for m in request.messages]
     if request.max_tokens is not None:
-        body["max_tokens"] = request.max_tokens
+        body[request.max_tokens_field] = request.max_tokens
     if request.temperature is not None:
         body["temperature"] = request.temperature
     body["stream"] = stream

@@ -70,7 +70,8 @@ def test_system_goes_top_level_and_max_tokens_defaults() -> None:
 def test_max_tokens_and_max_completion_tokens() -> None:
     user = ChatMessage("user", "x")
     assert translate.to_wire(request(user, max_tokens=5), stream=False)["max_tokens"] == 5
-    body = translate.to_wire(request(user, params={"max_completion_tokens": 9}), stream=False)
+    completion = request(user, max_tokens=9, max_tokens_field="max_completion_tokens")
+    body = translate.to_wire(completion, stream=False)
     assert body["max_tokens"] == 9
 
 

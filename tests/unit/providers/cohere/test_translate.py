@@ -119,7 +119,9 @@ def test_params_are_renamed_and_extra_body_is_dropped() -> None:
         "stream": True,
     }
     assert (
-        translate.to_wire(request(params={"max_completion_tokens": 9}), stream=False)["max_tokens"]
+        translate.to_wire(
+            request(max_tokens=9, max_tokens_field="max_completion_tokens"), stream=False
+        )["max_tokens"]
         == 9
     )
 

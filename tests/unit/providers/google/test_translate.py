@@ -164,12 +164,13 @@ def test_generation_config_tools_and_tool_choice() -> None:
         model="gemini-2.5-flash",
         messages=(ChatMessage("user", "hi"),),
         temperature=0.3,
+        max_tokens=64,
+        max_tokens_field="max_completion_tokens",
         params={
             "top_p": 0.9,
             "stop": "END",
             "n": 2,
             "seed": 42,
-            "max_completion_tokens": 64,
             "reasoning_effort": "low",
             "tools": [WEATHER_TOOL, {"type": "web_search"}],
             "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
@@ -214,12 +215,13 @@ def test_tool_choice_modes(choice, mode) -> None:
     assert body["toolConfig"] == {"functionCallingConfig": {"mode": mode}}
 
 
-def test_max_tokens_wins_and_stop_lists_pass_through() -> None:
+def test_max_tokens_and_stop_lists_pass_through() -> None:
     request = ChatRequest(
         model="m",
         messages=(),
         max_tokens=10,
-        params={"max_completion_tokens": 99, "stop": ["a", "b"]},
+        max_tokens_field="max_completion_tokens",
+        params={"stop": ["a", "b"]},
     )
     config = translate.to_wire(request)["generationConfig"]
     assert (config["maxOutputTokens"], config["stopSequences"]) == (10, ["a", "b"])

@@ -24,6 +24,18 @@ def fixture(name: str) -> str:
     return (FIXTURES / name).read_text()
 
 
+def test_the_output_limit_goes_under_the_name_the_client_used() -> None:
+    request = ChatRequest(
+        model="o3-mini",
+        messages=(ChatMessage("user", "hi"),),
+        max_tokens=50,
+        max_tokens_field="max_completion_tokens",
+    )
+    body = translate.to_wire(request, stream=False)
+    assert body["max_completion_tokens"] == 50
+    assert "max_tokens" not in body
+
+
 def test_to_wire_keeps_params_and_unknown_fields_and_forces_stream_usage() -> None:
     request = ChatRequest(
         model="gpt-4o-mini",
