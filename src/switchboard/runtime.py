@@ -39,7 +39,8 @@ from switchboard.limits.counters import (
 from switchboard.limits.ratelimit import RateLimiter
 from switchboard.logs.redaction import Redactor
 from switchboard.logs.scoped_redaction import ScopedRedaction
-from switchboard.logs.writer import LogWriter, Spool
+from switchboard.logs.spool import Spool
+from switchboard.logs.writer import LogWriter
 from switchboard.metrics import Metrics
 from switchboard.providers.base import Provider
 from switchboard.providers.fasthttp import make_session

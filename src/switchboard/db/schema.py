@@ -284,11 +284,11 @@ class Feature(Base):
 class LlmLog(Base):
     """One row per client request (success or error, streaming or not).
 
-    `request_id` is unique: the asynchronous log writer inserts idempotently on it, so a
-    replayed spool never writes a record twice. On Postgres the table is designed to be
-    range-partitioned by `created_at` (monthly): every index leads with or includes
-    created_at, and the primary key would become (id, created_at) with the unique key
-    (request_id, created_at).
+    `id` is made when the call finishes and kept through spool and replay: the asynchronous
+    log writer inserts idempotently on it, so a replayed spool never writes a record twice.
+    `request_id` is indexed, not unique (it may be the caller's x-request-id). On Postgres the
+    table is designed to be range-partitioned by `created_at` (monthly): the listing indexes
+    include created_at, and the primary key would become (id, created_at).
     """
 
     __tablename__ = "llm_logs"
@@ -307,7 +307,8 @@ class LlmLog(Base):
         one_of("redaction_status", REDACTION_STATUSES, "redaction_status"),
     )
     id: Mapped[str] = id_column()
-    request_id: Mapped[str] = mapped_column(String(128), unique=True)
+    # Not unique: it may be the caller's x-request-id. The writer is idempotent on `id`.
+    request_id: Mapped[str] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[str | None] = mapped_column(String(36))
     organization_id: Mapped[str | None] = mapped_column(String(36))

@@ -1,5 +1,5 @@
 """Postgres's fast way in for log batches: COPY into a transaction's scratch table, then one
-INSERT ... SELECT ... ON CONFLICT (request_id) DO NOTHING RETURNING id.
+INSERT ... SELECT ... ON CONFLICT (id) DO NOTHING RETURNING id.
 
 An executemany costs the event loop ~200 µs per row (SQLAlchemy's bind processing and
 psycopg's per-row query adaptation); COPY formats rows in psycopg's C code. The scratch table
@@ -35,7 +35,7 @@ def _row(record: dict[str, Any]) -> tuple[Any, ...]:
 
 
 async def copy_new_rows(connection: AsyncConnection, records: list[dict[str, Any]]) -> set[str]:
-    """Insert the records (each with every llm_logs column) whose request_id is new, in the
+    """Insert the records (each with every llm_logs column) whose id is new, in the
     connection's transaction; the ids of those inserted."""
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
@@ -48,7 +48,7 @@ async def copy_new_rows(connection: AsyncConnection, records: list[dict[str, Any
                     await asyncio.sleep(0)
         await cursor.execute(
             f"INSERT INTO llm_logs ({_NAMES}) SELECT {_NAMES} FROM {_SCRATCH} "
-            "ON CONFLICT (request_id) DO NOTHING RETURNING id"
+            "ON CONFLICT (id) DO NOTHING RETURNING id"
         )
         inserted = {row[0] for row in await cursor.fetchall()}
         await cursor.execute(f"DROP TABLE {_SCRATCH}")

@@ -1,33 +1,46 @@
-"""Log records the database refuses for what is in them, as opposed to being away.
+"""Telling a database that is away from one that refuses what a record holds.
 
-Postgres cannot store a NUL character in text or jsonb, and a client may well send one
-("\\u0000" in a message). Such a batch must not be mistaken for an outage: spooled, it would
-fail on every replay and hold back every record after it.
+Only an outage (no connection, a timeout, a server shutting down) sends a batch to the spool:
+the spool is replayed before every later batch, so a record that can never be stored must not
+go there, or it would hold back every record after it, for good. Anything else the database
+or its driver raises on a batch is about the rows (a NUL character, which Postgres cannot
+store in text or jsonb; a lone surrogate, which cannot be encoded; a broken constraint): the
+writer cleans the records and sets aside the few that are still refused.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
 from sqlalchemy import exc as sa_exc
 
-# DataError (SQLSTATE class 22) and IntegrityError (23): the rows, not the connection.
-CONTENT_ERRORS = (
-    sa_exc.DataError,
-    sa_exc.IntegrityError,
-    psycopg.DataError,
-    psycopg.IntegrityError,
+OUTAGE_ERRORS = (
+    sa_exc.OperationalError,  # connection refused or lost, server shutting down, locked
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,  # no pooled connection in time
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    OSError,
+    TimeoutError,
 )
 REPLACEMENT = "\ufffd"
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def without_nul(value: Any) -> Any:
-    """The value with every NUL character in its strings (keys too) replaced by U+FFFD."""
+def is_outage(exc: BaseException) -> bool:
+    return isinstance(exc, OUTAGE_ERRORS)
+
+
+def storable(value: Any) -> Any:
+    """The value with every NUL and lone surrogate in its strings (keys too) replaced by
+    U+FFFD."""
     if isinstance(value, str):
-        return value.replace("\x00", REPLACEMENT) if "\x00" in value else value
+        return _UNSTORABLE.sub(REPLACEMENT, value)
     if isinstance(value, dict):
-        return {without_nul(key): without_nul(item) for key, item in value.items()}
+        return {storable(key): storable(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [without_nul(item) for item in value]
+        return [storable(item) for item in value]
     return value

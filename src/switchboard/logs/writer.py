@@ -1,23 +1,21 @@
 """Durable, batched, asynchronous log writing.
 
 The request path only calls `submit(record)` (a non-blocking queue put). A background task
-drains the queue in batches and inserts them idempotently (ON CONFLICT (request_id) DO
-NOTHING). If the database is down, the batch is appended to an append-only spool file
-(JSON lines, fsynced) instead; the spool is replayed, also idempotently, before each later
-batch and truncated only after a replay fully succeeds. So no record is lost and none is
-written twice, even if the process dies mid-replay.
+drains the queue in batches and inserts them idempotently (ON CONFLICT (id) DO NOTHING; the
+id is made when the call finishes and kept through spool and replay). If the database is away
+(logs.refused.is_outage), the batch is appended to an append-only spool file (logs.spool)
+instead; the spool is replayed, also idempotently, before later batches (backing off while
+the database stays away) and truncated only after a replay fully succeeds. So no record is
+lost and none is written twice, even if the process dies mid-replay. Every database step has
+a deadline; a batch the database refuses for its content is cleaned and, failing that, set
+aside record by record; nothing a batch holds can stop the writer's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import contextlib
-import json
 import logging
-import os
-from datetime import datetime
-from pathlib import Path
+import time
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -29,67 +27,22 @@ from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
 from switchboard.ids import random_uuid
 from switchboard.logs.pg_copy import ALL_COLUMNS, copy_new_rows
-from switchboard.logs.refused import CONTENT_ERRORS, without_nul
+from switchboard.logs.refused import is_outage, storable
 from switchboard.logs.rollups import aggregate
 from switchboard.logs.scoped_redaction import RecordRedactor
+from switchboard.logs.spool import Record, Spool
 
 log = logging.getLogger(__name__)
 
-Record = dict[str, Any]
 _DIALECT_INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, bytes):
-        return {"$b64": base64.b64encode(value).decode()}
-    raise TypeError(f"cannot spool {type(value).__name__}")
-
-
-def _decode(obj: dict[str, Any]) -> Any:
-    if set(obj) == {"$dt"}:
-        return datetime.fromisoformat(obj["$dt"])
-    if set(obj) == {"$b64"}:
-        return base64.b64decode(obj["$b64"])
-    return obj
-
-
-class Spool:
-    """An append-only JSON-lines file of records not yet in the database."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def append(self, records: list[Record]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lines = "".join(
-            json.dumps(r, default=_encode, separators=(",", ":")) + "\n" for r in records
-        )
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(lines)
-            handle.flush()
-            os.fsync(handle.fileno())
-
-    def read(self) -> list[Record]:
-        if not self.path.exists():
-            return []
-        records = []
-        with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.endswith("\n"):  # a torn last line (crash mid-write) is not a record yet
-                    records.append(json.loads(line, object_hook=_decode))
-        return records
-
-    def size(self) -> int:
-        return self.path.stat().st_size if self.path.exists() else 0
-
-    def clear(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-
-
 _STOP = object()  # queued by stop(): everything queued before it gets written first
+DB_TIMEOUT_SECONDS = 10.0  # one insert or replay step; past it the batch is spooled
+STOP_TIMEOUT_SECONDS = 3.0  # the last flush at shutdown: then spool, within the launcher's wait
+REPLAY_BACKOFF_MAX_SECONDS = 5.0
+REPLAY_SLICE = 2000  # records per replay transaction
+MAX_QUEUE = 100_000  # then submit() keeps records in a list the writer takes next
+
+__all__ = ["LogWriter", "Spool", "insert_records"]
 
 
 class LogWriter:
@@ -100,8 +53,8 @@ class LogWriter:
         *,
         batch_size: int = 500,
         flush_interval: float = 0.2,
-        max_queue: int = 100_000,
         redactor: RecordRedactor | None = None,
+        db_timeout: float = DB_TIMEOUT_SECONDS,
     ) -> None:
         self._redactor = redactor
         self._engine = engine
@@ -109,15 +62,25 @@ class LogWriter:
         self._rejected = Spool(spool.path.with_suffix(".rejected.jsonl"))
         self._batch_size = batch_size
         self._flush_interval = flush_interval
-        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_queue)
+        self._configured_timeout = self._db_timeout = db_timeout
+        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=MAX_QUEUE)
         self._overflow: list[Record] = []
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._stopped = False
+        self._replay_after = 0.0  # monotonic time before which the spool is not retried
+        self._replay_backoff = 0.0
         self.written = 0
         self.spooled = 0
         self.rejected = 0
 
     def submit(self, record: Record) -> None:
-        """Hot path: never blocks, never does I/O."""
+        """Hot path: never blocks, never does I/O (until stop(): then straight to the spool)."""
+        if "id" not in record:
+            record["id"] = random_uuid()
+        if self._stopped:
+            self._spool_late(record)
+            return
         try:
             self._queue.put_nowait(record)
         except asyncio.QueueFull:
@@ -131,15 +94,35 @@ class LogWriter:
         return self._spool.size()
 
     def start(self) -> None:
+        self._stopping = self._stopped = False
+        self._db_timeout = self._configured_timeout
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        """Write (or spool) everything submitted so far, then end the background task."""
+        """Write (or spool) everything submitted so far, then end the background task. The
+        last database steps get a short deadline: past it, records go to the spool."""
         if self._task is None:
             return
-        await self._queue.put(_STOP)
-        await self._task
+        self._stopping = True
+        self._db_timeout = min(self._db_timeout, STOP_TIMEOUT_SECONDS)
+        if self._queue.full():
+            self._overflow.append(_STOP)  # type: ignore[arg-type] - the writer is awake anyway
+        else:
+            self._queue.put_nowait(_STOP)
+        await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
+        self._stopped = True
+        left = [item for item in self._drain() if item is not _STOP]
+        for record in left:  # only if the writer's loop had died: keep them on disk
+            self._spool_late(record)
+
+    def _spool_late(self, record: Record) -> None:
+        """A record finished after stop() (a call unwinding at shutdown): kept on disk."""
+        try:
+            self._spool.append([record])
+            self.spooled += 1
+        except OSError:
+            log.exception("a log record submitted after shutdown could not be spooled")
 
     async def _run(self) -> None:
         stopping = False
@@ -149,7 +132,12 @@ class LogWriter:
                 await asyncio.sleep(self._flush_interval)
             batch = [first, *self._drain()]
             stopping = any(item is _STOP for item in batch)
-            await self._flush([item for item in batch if item is not _STOP])
+            records = [item for item in batch if item is not _STOP]
+            try:
+                await self._flush(records)
+            except Exception:  # never let one turn end the writer
+                log.exception("log writer: a batch of %d failed; spooling it", len(records))
+                await self._last_resort(records)
 
     def _drain(self) -> list[Any]:
         batch: list[Any] = []
@@ -158,6 +146,14 @@ class LogWriter:
         batch.extend(self._overflow)
         self._overflow = []
         return batch
+
+    async def _last_resort(self, records: list[Record]) -> None:
+        try:
+            await self._to_spool(records)
+        except Exception:
+            log.exception("log writer: %d records kept in memory for the next turn", len(records))
+            self._overflow[:0] = records
+            await asyncio.sleep(1.0)
 
     async def _flush(self, batch: list[Record]) -> None:
         if batch and self._redactor is not None:
@@ -169,10 +165,13 @@ class LogWriter:
             return
         try:
             refused = await self._insert(batch)
-        except Exception as exc:  # the database is away: keep the records on disk instead
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
             log.warning(
                 "log database unavailable (%s); spooling %d records", type(exc).__name__, len(batch)
             )
+            self._back_off()
             await self._to_spool(batch)
             return
         self.written += len(batch) - refused
@@ -187,16 +186,31 @@ class LogWriter:
             await asyncio.to_thread(self._spool.append, batch)
             self.spooled += len(batch)
 
+    def _back_off(self) -> None:
+        self._replay_backoff = min(
+            REPLAY_BACKOFF_MAX_SECONDS, max(self._flush_interval, self._replay_backoff * 2)
+        )
+        self._replay_after = time.monotonic() + self._replay_backoff
+
     async def _replay_spool(self) -> bool:
-        """True when the spool is empty afterwards (nothing to replay, or replayed)."""
+        """True when the spool is empty afterwards (nothing to replay, or replayed). While the
+        database stays away the spool is not re-read on every batch: retries back off."""
         if self._spool.size() == 0:
             return True
+        if time.monotonic() < self._replay_after and not self._stopping:
+            return False
         records = await asyncio.to_thread(self._spool.read)
+        refused = 0
         try:
-            refused = await self._insert(records)
-        except Exception:
+            for start in range(0, len(records), REPLAY_SLICE):
+                refused += await self._insert(records[start : start + REPLAY_SLICE])
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._back_off()
             return False
         await asyncio.to_thread(self._spool.clear)
+        self._replay_backoff = 0.0
         log.info("replayed %d spooled log records", len(records))
         self.written += len(records) - refused
         return True
@@ -204,27 +218,35 @@ class LogWriter:
     async def _insert(self, records: list[Record]) -> int:
         """Insert the records; how many were refused for their content and set aside."""
         try:
-            await insert_records(self._engine, records, self._batch_size)
-        except CONTENT_ERRORS:
+            async with asyncio.timeout(self._db_timeout):
+                await insert_records(self._engine, records, self._batch_size)
+        except Exception as exc:
+            if is_outage(exc):
+                raise
             return await self._salvage(records)
         return 0
 
     async def _salvage(self, records: list[Record]) -> int:
-        """The database refused the batch for its content: NULs become U+FFFD, then a record
-        still refused goes to the rejected file (kept, and said in the log) rather than
-        blocking every later batch. A real outage meanwhile still raises (and spools)."""
-        cleaned = [without_nul(record) for record in records]
+        """The database refused the batch for its content: NULs and lone surrogates become
+        U+FFFD, then a record still refused goes to the rejected file (kept, and said in the
+        log) rather than blocking every later batch. A real outage meanwhile still raises."""
+        cleaned = [storable(record) for record in records]
         try:
-            await insert_records(self._engine, cleaned, self._batch_size)
-        except CONTENT_ERRORS:
-            pass
+            async with asyncio.timeout(self._db_timeout):
+                await insert_records(self._engine, cleaned, self._batch_size)
+        except Exception as exc:
+            if is_outage(exc):
+                raise
         else:
             return 0
         refused = []
         for record in cleaned:
             try:
-                await insert_records(self._engine, [record])
-            except CONTENT_ERRORS:
+                async with asyncio.timeout(self._db_timeout):
+                    await insert_records(self._engine, [record])
+            except Exception as exc:
+                if is_outage(exc):
+                    raise
                 refused.append(record)
         if not refused:
             return 0
@@ -240,16 +262,18 @@ class LogWriter:
 
 async def insert_records(engine: AsyncEngine, records: list[Record], batch_size: int = 500) -> None:
     """Insert the records not yet present and add exactly those to the rollups, in one
-    transaction (idempotent on request_id).
+    transaction (idempotent on id).
 
-    Ids are assigned afresh for each attempt (records are never mutated, so a spooled one gets
-    a new id when replayed), and only the rows that went in are counted in the rollups: a
-    record already stored is never counted twice. On Postgres the rows go in by COPY
-    (logs.pg_copy); elsewhere by a plain executemany (no RETURNING: psycopg would parse one
-    giant multi-row statement per batch, on the event loop) and a SELECT by those ids."""
+    A record keeps its id from submit() through spool and replay, and only the rows that went
+    in are counted in the rollups: a record already stored is never counted twice. On Postgres
+    the rows go in by COPY (logs.pg_copy); elsewhere by a plain executemany (no RETURNING:
+    psycopg would parse one giant multi-row statement per batch, on the event loop), with the
+    ids already present looked up first."""
     async with engine.begin() as connection:
         for chunk in _chunks(records, batch_size):
-            attempt = [{**record, "id": record.get("id") or random_uuid()} for record in chunk]
+            attempt = [
+                record if "id" in record else {**record, "id": random_uuid()} for record in chunk
+            ]
             if engine.dialect.name == "postgresql" and ALL_COLUMNS.issubset(attempt[0]):
                 inserted = await copy_new_rows(connection, attempt)
             else:
@@ -258,13 +282,14 @@ async def insert_records(engine: AsyncEngine, records: list[Record], batch_size:
 
 
 async def _execute_new_rows(connection: AsyncConnection, records: list[Record]) -> set[str]:
-    """The portable way (SQLite, or records lacking columns): executemany, then a SELECT."""
-    statement = _DIALECT_INSERT.get(connection.dialect.name, insert)(LlmLog.__table__)
-    statement = statement.on_conflict_do_nothing(index_elements=["request_id"])
-    await connection.execute(statement, records)
+    """The portable way (SQLite, or records lacking columns): the ids of this batch already
+    stored (a replay after a crash), then an executemany that skips them."""
     ids = [row["id"] for row in records]
-    found = await connection.scalars(select(LlmLog.id).where(LlmLog.id.in_(ids)))
-    return set(found)
+    present = set(await connection.scalars(select(LlmLog.id).where(LlmLog.id.in_(ids))))
+    statement = _DIALECT_INSERT.get(connection.dialect.name, insert)(LlmLog.__table__)
+    statement = statement.on_conflict_do_nothing(index_elements=["id"])
+    await connection.execute(statement, records)
+    return set(ids) - present
 
 
 def _chunks(records: list[Record], size: int) -> list[list[Record]]:

@@ -13,7 +13,7 @@ from switchboard.db.engine import sync_url
 from switchboard.db.migrate import current_revision, downgrade, upgrade
 from switchboard.db.schema import Base, LlmLog
 
-HEAD = "0004"
+HEAD = "0005"
 TABLES = {
     "organizations",
     "users",
@@ -99,6 +99,7 @@ def test_log_indexes_fit_the_filters(database_url: str) -> None:
         engine.dispose()
     assert indexes == {
         "ix_llm_logs_created_at": ["created_at"],
+        "ix_llm_logs_request_id": ["request_id"],
         "ix_llm_logs_org_created": ["organization_id", "created_at"],
         "ix_llm_logs_user_created": ["user_id", "created_at"],
         "ix_llm_logs_key_created": ["api_key_id", "created_at"],

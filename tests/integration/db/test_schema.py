@@ -54,10 +54,14 @@ async def test_big_costs_round_trip_exactly(sessions) -> None:
     assert len(stored.id) == 36
 
 
-async def test_request_id_is_unique(sessions) -> None:
-    await add(sessions, log_row("req-once"))
+async def test_a_request_id_may_repeat_but_a_row_id_may_not(sessions) -> None:
+    """request_id may be the caller's x-request-id; the writer is idempotent on id."""
+    await add(sessions, log_row("req-shared"))
+    await add(sessions, log_row("req-shared"))
+    async with sessions() as session:
+        first_id = await session.scalar(select(LlmLog.id))
     with pytest.raises(IntegrityError):
-        await add(sessions, log_row("req-once"))
+        await add(sessions, log_row("req-other", id=first_id))
 
 
 async def test_times_come_back_aware_in_utc(sessions) -> None:

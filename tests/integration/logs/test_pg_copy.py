@@ -1,9 +1,8 @@
 """Postgres takes log batches by COPY: the rows must read back exactly as the portable
-executemany path stores them, and a request_id already stored is skipped, not duplicated."""
+executemany path stores them, and a record already stored (its id) is skipped, not duplicated."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from switchboard.db.engine import create_engine_from_url
 from switchboard.db.schema import LlmLog
 from switchboard.logs.pg_copy import COLUMNS, copy_new_rows
-from switchboard.logs.writer import _execute_new_rows
+from switchboard.logs.writer import _execute_new_rows, insert_records
 
 AWKWARD = {
     "error_message": "tab\there\nnew line \\N backslash \\ and 'quotes' \"double\" é 日本 🎉",
@@ -55,20 +54,34 @@ async def test_copy_stores_what_executemany_stores(postgres_url: str) -> None:
     await engine.dispose()
 
 
-async def test_copy_skips_request_ids_already_stored_and_says_which_went_in(
+async def test_copy_skips_records_already_stored_and_says_which_went_in(
     postgres_url: str,
 ) -> None:
     engine = create_engine_from_url(postgres_url)
     first = log_row(1)
-    again = {**first, "id": str(uuid.uuid4()), "error_message": "second copy"}
+    replayed = {**first, "error_message": "second copy"}  # the same record (same id) again
     fresh = log_row(2)
     async with engine.begin() as connection:
         await copy_new_rows(connection, [first])
     async with engine.begin() as connection:  # two chunks in one transaction, as the writer
-        assert await copy_new_rows(connection, [again]) == set()
-        assert await copy_new_rows(connection, [fresh, again]) == {fresh["id"]}
+        assert await copy_new_rows(connection, [replayed]) == set()
+        assert await copy_new_rows(connection, [fresh, replayed]) == {fresh["id"]}
     async with engine.connect() as connection:
         ids = (await connection.scalars(select(LlmLog.request_id))).all()
     assert sorted(ids) == sorted([first["request_id"], fresh["request_id"]])
     assert (await read(engine, first["request_id"])).error_message is None
+    await engine.dispose()
+
+
+async def test_two_requests_sharing_a_callers_request_id_are_both_stored(
+    database_url: str,
+) -> None:
+    engine = create_engine_from_url(database_url)
+    first = log_row(1, request_id="client-chosen")
+    second = log_row(2, request_id="client-chosen")
+    await insert_records(engine, [first])
+    await insert_records(engine, [second, first])
+    async with engine.connect() as connection:
+        rows = (await connection.execute(select(LlmLog.id, LlmLog.request_id))).all()
+    assert sorted(rows) == sorted([(first["id"], "client-chosen"), (second["id"], "client-chosen")])
     await engine.dispose()

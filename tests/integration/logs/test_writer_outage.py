@@ -14,7 +14,8 @@ from sqlalchemy.engine import make_url
 
 from switchboard.db.engine import create_engine_from_url, session_factory
 from switchboard.db.schema import LlmLog
-from switchboard.logs.writer import LogWriter, Spool
+from switchboard.logs.spool import Spool
+from switchboard.logs.writer import LogWriter
 
 
 def record(request_id: str) -> dict:
@@ -68,9 +69,10 @@ async def test_replay_after_a_crash_mid_replay_writes_nothing_twice(
 ) -> None:
     engine = create_engine_from_url(database_url)
     spool = Spool(tmp_path / "spool.jsonl")
-    spool.append([record(f"r{i}") for i in range(10)])
+    spooled = [record(f"r{i}") for i in range(10)]
+    spool.append(spooled)
     writer = LogWriter(engine, spool)
-    await writer._insert([record(f"r{i}") for i in range(4)])  # done before the "crash"
+    await writer._insert(spooled[:4])  # replayed in part before the "crash"
     await write_through(writer, [record("r10")])
     assert sorted(await rows(engine)) == sorted(f"r{i}" for i in range(11))
     assert spool.size() == 0

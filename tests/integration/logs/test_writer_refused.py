@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from switchboard.db.engine import create_engine_from_url, session_factory
 from switchboard.db.schema import LlmLog
-from switchboard.logs.refused import without_nul
-from switchboard.logs.writer import LogWriter, Spool
+from switchboard.logs.refused import storable
+from switchboard.logs.spool import Spool
+from switchboard.logs.writer import LogWriter
 
 
 async def stored(engine) -> dict[str, LlmLog]:
@@ -77,9 +78,9 @@ async def test_a_spooled_record_with_a_nul_is_replayed_instead_of_blocking_the_s
     await engine.dispose()
 
 
-def test_without_nul_reaches_keys_and_nested_values_and_leaves_the_rest() -> None:
+def test_storable_reaches_keys_and_nested_values_and_leaves_the_rest() -> None:
     value = {"a\x00": [{"b": "c\x00d", "n": 1, "f": 1.5, "t": True, "z": None}], "plain": "ok"}
-    assert without_nul(value) == {
+    assert storable(value) == {
         "a\ufffd": [{"b": "c\ufffdd", "n": 1, "f": 1.5, "t": True, "z": None}],
         "plain": "ok",
     }
