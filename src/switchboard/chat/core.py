@@ -13,15 +13,19 @@ import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from switchboard.chat.defaults import apply_defaults
 from switchboard.chat.directory import Directory, Router, Target
 from switchboard.chat.embeddings import EmbeddingCall
-from switchboard.chat.estimate import chat_worst_case_pico, embedding_worst_case_pico
+from switchboard.chat.estimate import (
+    chat_worst_case_pico,
+    embedding_worst_case_pico,
+    estimated_usage,
+)
 from switchboard.chat.outcome import Attempt, CallContext, Outcome, gateway_error
-from switchboard.chat.request import NO_LIMITS, CallLimits, ChatCall
+from switchboard.chat.request import NO_LIMITS, CallerDeadline, CallLimits, ChatCall
 from switchboard.chat.resilience import Resilience
 from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
 from switchboard.errors import (
@@ -96,8 +100,8 @@ def _for(call: ChatCall, target: Target) -> ChatRequest:
 
 def _provider_fault(exc: UpstreamError) -> bool:
     """Failures that say the provider is unwell (they count towards its circuit breaker);
-    rate limits and rejected requests do not."""
-    return not isinstance(exc, UpstreamBadRequest | UpstreamRateLimited)
+    rate limits, rejected requests and the caller's own short deadline do not."""
+    return not isinstance(exc, UpstreamBadRequest | UpstreamRateLimited | CallerDeadline)
 
 
 def by_provider_preference(
@@ -113,8 +117,11 @@ def by_provider_preference(
 
 
 def _falls_back(exc: UpstreamError) -> bool:
-    """A plain bad request fails everywhere; anything else may succeed on another target."""
-    return not isinstance(exc, UpstreamBadRequest) or isinstance(exc, UpstreamContextTooLong)
+    """A plain bad request fails everywhere; anything else may succeed on another target,
+    including a 404 (this provider does not have the model; the next one may)."""
+    if isinstance(exc, UpstreamContextTooLong) or exc.status == 404:
+        return True
+    return not isinstance(exc, UpstreamBadRequest)
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,31 @@ class InFlight:
     ctx: CallContext
     started: float
     ticket: Ticket | None
+    request: ChatRequest
+
+
+@dataclass
+class Streamed:
+    """What a stream has sent so far: its text and its tool calls' argument fragments."""
+
+    text: list[str] = field(default_factory=list)
+    argument_parts: list[str] = field(default_factory=list)
+
+    def add(self, chunk: ChatChunk) -> None:
+        if chunk.content:
+            self.text.append(chunk.content)
+        for call in chunk.tool_calls:
+            self.argument_parts.append(str((call.get("function") or {}).get("arguments") or ""))
+
+    def arguments(self) -> str:
+        return "".join(self.argument_parts)
+
+
+def _usage_or_estimate(outcome: Outcome, usage: Usage, request: ChatRequest, answer: str) -> None:
+    """The provider's usage; if it reported none for an answer, an estimate (and said so)."""
+    if usage == Usage() and answer:
+        usage, outcome.usage_estimated = estimated_usage(request, answer), True
+    outcome.usage = usage
 
 
 @dataclass(frozen=True)
@@ -323,7 +355,11 @@ class ChatCore:
                     targets, outcome, lambda t: t.adapter.complete(_for(call, t)), call.limits
                 )
         outcome.provider, outcome.model = target.provider, target.info.id
-        outcome.usage, outcome.finish_reason = result.usage, result.finish_reason
+        answer = (result.content or "") + "".join(
+            str(call.get("function", {}).get("arguments", "")) for call in result.tool_calls
+        )
+        _usage_or_estimate(outcome, result.usage, call.request, answer)
+        outcome.finish_reason = result.finish_reason
         outcome.cost_pico = price(target, result.usage)
         outcome.response_body = {"content": result.content, "tool_calls": list(result.tool_calls)}
         await self._settle_and_finish(ticket, outcome, ctx, started)
@@ -383,7 +419,8 @@ class ChatCore:
                     targets, outcome, first_chunk, call.limits
                 )
         outcome.provider, outcome.model = target.provider, target.info.id
-        relay = self._relay(target, upstream, first, InFlight(outcome, ctx, started, ticket))
+        flight = InFlight(outcome, ctx, started, ticket, call.request)
+        relay = self._relay(target, upstream, first, flight)
         return target, relay
 
     async def _relay(
@@ -394,7 +431,7 @@ class ChatCore:
         flight: InFlight,
     ) -> AsyncIterator[ChatChunk | StreamEnd | StreamFailure]:
         outcome = flight.outcome
-        text: list[str] = []
+        streamed = Streamed()
         try:
             chunk: ChatChunk | None = first
             while chunk is not None:
@@ -402,7 +439,7 @@ class ChatCore:
                     outcome.usage = chunk.usage
                 if chunk.finish_reason:
                     outcome.finish_reason = chunk.finish_reason
-                text.append(chunk.content or "")
+                streamed.add(chunk)
                 if (
                     chunk.role
                     or chunk.content is not None
@@ -425,15 +462,17 @@ class ChatCore:
             outcome.error = SwitchboardError(INTERNAL)
             yield StreamFailure(outcome.error)
         finally:
-            await self._stream_over(target, upstream, flight, "".join(text))
+            await self._stream_over(target, upstream, flight, streamed)
         yield StreamEnd(outcome)
 
     async def _stream_over(
-        self, target: Target, upstream: Any, flight: InFlight, text: str
+        self, target: Target, upstream: Any, flight: InFlight, streamed: Streamed
     ) -> None:
         """Price what was streamed, close the upstream, settle and log (settled even if the
         client goes away during the close; logged in every case)."""
         outcome = flight.outcome
+        text = "".join(streamed.text)
+        _usage_or_estimate(outcome, outcome.usage, flight.request, text + streamed.arguments())
         outcome.cost_pico = price(target, outcome.usage)
         outcome.response_body = {"content": text}
         try:

@@ -12,10 +12,11 @@ import json
 from collections.abc import Iterable
 
 from switchboard.chat.directory import Target
-from switchboard.domain.chat import ChatMessage, ChatRequest
+from switchboard.domain.chat import ChatMessage, ChatRequest, Usage
 from switchboard.money import cost_pico
 
 DEFAULT_OUTPUT_RESERVE = 4096
+BYTES_PER_TOKEN = 4  # a typical BPE token of English text or code
 PER_MESSAGE_TOKENS = 8
 MEDIA_PART_TOKENS = 2000
 
@@ -60,3 +61,23 @@ def chat_worst_case_pico(request: ChatRequest, targets: Iterable[Target]) -> int
 def embedding_worst_case_pico(inputs: Iterable[str], target: Target) -> int:
     tokens = sum(len(text.encode()) + PER_MESSAGE_TOKENS for text in inputs)
     return cost_pico(tokens, 0, input_price=target.info.input_price, output_price=0)
+
+
+def _tokens_of(size_in_bytes: int) -> int:
+    return -(-size_in_bytes // BYTES_PER_TOKEN)
+
+
+def estimated_usage(request: ChatRequest, answer: str) -> Usage:
+    """Usage for a call the provider never reported any for (a stream cut before its usage
+    chunk, a provider that sends none): ~4 bytes per token of what was sent and received."""
+    media = sum(
+        MEDIA_PART_TOKENS
+        for message in request.messages
+        if isinstance(message.content, list)
+        for part in message.content
+        if part.get("type") != "text"
+    )
+    text = prompt_token_bound(request) - media
+    return Usage(
+        prompt_tokens=_tokens_of(text) + media, completion_tokens=_tokens_of(len(answer.encode()))
+    )

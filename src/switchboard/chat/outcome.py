@@ -42,6 +42,12 @@ HTTP_STATUS = {
 }
 
 
+def _account_problem(exc: UpstreamAuthError) -> str:
+    if exc.status in (402, 429):  # payment required, or OpenAI's insufficient_quota
+        return f"{exc.provider} refused the gateway's account: billing or quota"
+    return f"{exc.provider} rejected the gateway's credentials (HTTP {exc.status})"
+
+
 def gateway_error(exc: UpstreamError) -> SwitchboardError:
     """How an upstream failure is shown to the client. Never the provider's credentials."""
     who = exc.provider
@@ -55,7 +61,7 @@ def gateway_error(exc: UpstreamError) -> SwitchboardError:
     if isinstance(exc, UpstreamBadRequest):
         return InvalidRequest(f"{who} rejected the request: {exc.message}")
     if isinstance(exc, UpstreamAuthError):
-        return ProviderError(f"{who} rejected the gateway's credentials (HTTP {exc.status})")
+        return ProviderError(_account_problem(exc))
     if isinstance(exc, UpstreamTimeout):
         return ProviderTimeout(f"{who} did not answer in time")
     return ProviderError(f"{who} failed: {exc.message}")
@@ -96,6 +102,11 @@ class CallContext:
     principal: Principal | None = None
 
 
+def _cut(text: str | None, size: int) -> str | None:
+    """A caller-given name, cut to its column's size (the database would refuse the row)."""
+    return text[:size] if text is not None else None
+
+
 def caller_fields(principal: Principal | None) -> dict[str, Any]:
     """CallContext fields naming the caller; the log's user is the principal's subject (its
     user, or the key itself when it has none), which is what logs:read:own matches."""
@@ -121,6 +132,8 @@ class Outcome:
     latency_ms: int = 0
     upstream_latency_ms: int = 0
     response_body: dict[str, Any] | None = None
+    # The provider reported no usage; the tokens (and cost) are estimate.estimated_usage's.
+    usage_estimated: bool = False
 
     def log_record(self, ctx: CallContext) -> dict[str, Any]:
         """One llm_logs row (column -> value)."""
@@ -132,11 +145,11 @@ class Outcome:
             "user_id": ctx.user_id,
             "organization_id": ctx.organization_id,
             "api_key_id": ctx.api_key_id,
-            "provider": self.provider,
-            "model": self.model,
+            "provider": self.provider[:100],
+            "model": self.model[:300],
             "endpoint": ctx.endpoint,
-            "feature_name": ctx.feature_name,
-            "route": ctx.route,
+            "feature_name": _cut(ctx.feature_name, 200),
+            "route": _cut(ctx.route, 300),
             "environment": ctx.environment,
             "status": "error" if failed else "success",
             "http_status": HTTP_STATUS.get(self.error.status.name, 500) if failed else 200,
@@ -156,7 +169,12 @@ class Outcome:
             "stream": ctx.stream,
             "attempts": [a.as_json() for a in self.attempts],
             "request_body": ctx.request_body,
-            "response_body": self.response_body,
+            "response_body": self._response_json(),
             "redaction_status": "pending",
             "redaction_rules": [],
         }
+
+    def _response_json(self) -> dict[str, Any] | None:
+        if self.usage_estimated and self.response_body is not None:
+            return {**self.response_body, "usage_estimated": True}
+        return self.response_body

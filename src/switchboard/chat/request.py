@@ -79,9 +79,14 @@ class CallLimits:
             async with asyncio.timeout(self.timeout_ms / 1000):
                 return await attempt
         except TimeoutError:
-            raise UpstreamTimeout(
+            raise CallerDeadline(
                 f"no answer within {self.timeout_ms} ms", provider=provider
             ) from None
+
+
+class CallerDeadline(UpstreamTimeout):
+    """The call's own timeout_ms (a scoped setting) ran out: retried and fallen back like any
+    timeout, but no sign that the provider is unwell (its circuit breaker does not count it)."""
 
 
 NO_LIMITS = CallLimits()

@@ -52,7 +52,7 @@ def classify(
     kwargs = {"provider": provider, "status": status}
     if status == 429:
         return UpstreamRateLimited(message, retry_after=parse_retry_after(retry_after), **kwargs)
-    if status in (401, 403):
+    if status in (401, 402, 403):  # 402: the gateway's account with the provider is unpaid
         return UpstreamAuthError(message, **kwargs)
     if context_too_long:
         return UpstreamContextTooLong(message, **kwargs)

@@ -16,7 +16,7 @@ from switchboard.chat.outcome import CallContext
 from switchboard.chat.request import parse_chat
 from switchboard.chat.resilience import Resilience, RetryPolicy
 from switchboard.domain.catalog import ModelInfo
-from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
+from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
 from switchboard.errors import ProviderError
 from switchboard.providers.echo.adapter import EchoProvider
 
@@ -104,5 +104,10 @@ def test_an_unreadable_stream_event_ends_in_an_error_event_and_is_logged() -> No
     seen = asyncio.run(run())
     assert isinstance(seen[0], ChatChunk) and seen[0].content == "Hel"
     assert isinstance(seen[1], StreamFailure)
-    assert isinstance(seen[2], StreamEnd) and seen[2].outcome.usage == Usage()
+    assert isinstance(seen[2], StreamEnd)
+    outcome = seen[2].outcome  # the provider never said: "Hel" and "hi" are estimated
+    assert outcome.usage_estimated
+    assert (outcome.usage.prompt_tokens, outcome.usage.completion_tokens) == (3, 1)
+    assert outcome.cost_pico == 3 + 1  # BROKEN costs 1 pico-USD per token either way
     assert [r["status"] for r in records] == ["error"]
+    assert records[0]["response_body"] == {"content": "Hel", "usage_estimated": True}

@@ -9,6 +9,7 @@ and `extra_body`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -301,6 +302,8 @@ class StreamState:
     usage: dict[str, Any] = field(default_factory=dict)
     # Content block index -> OpenAI tool call index.
     tool_indexes: dict[int, int] = field(default_factory=dict)
+    # Tool calls (OpenAI index) whose arguments have begun.
+    tool_arguments: set[int] = field(default_factory=set)
 
 
 def _remember_usage(state: StreamState, usage: dict[str, Any] | None) -> None:
@@ -332,18 +335,30 @@ def _block_delta(event: dict[str, Any], state: StreamState) -> ChatChunk | None:
         return None
     if not delta.get("partial_json"):
         return None
+    state.tool_arguments.add(tool_index)
     call = {"index": tool_index, "function": {"arguments": delta["partial_json"]}}
     return ChatChunk(tool_calls=(call,))
 
 
+def _block_stop(event: dict[str, Any], state: StreamState) -> ChatChunk | None:
+    """A tool without parameters streams no JSON at all: OpenAI clients expect "{}"."""
+    tool_index = state.tool_indexes.get(event.get("index", 0))
+    if tool_index is None or tool_index in state.tool_arguments:
+        return None
+    state.tool_arguments.add(tool_index)
+    return ChatChunk(tool_calls=({"index": tool_index, "function": {"arguments": "{}"}},))
+
+
 def _message_start(event: dict[str, Any], state: StreamState) -> ChatChunk:
+    """The input tokens come now: a stream cut later is still charged for its prompt."""
     _remember_usage(state, (event.get("message") or {}).get("usage"))
-    return ChatChunk(role="assistant")
+    return ChatChunk(role="assistant", usage=usage_from_wire(state.usage))
 
 
-def _message_delta(event: dict[str, Any], state: StreamState) -> None:
+def _message_delta(event: dict[str, Any], state: StreamState) -> ChatChunk:
     state.stop_reason = (event.get("delta") or {}).get("stop_reason") or state.stop_reason
     _remember_usage(state, event.get("usage"))
+    return ChatChunk(usage=usage_from_wire(state.usage))
 
 
 def _message_stop(state: StreamState) -> ChatChunk:
@@ -353,23 +368,26 @@ def _message_stop(state: StreamState) -> ChatChunk:
     )
 
 
+_EVENT_HANDLERS: dict[str, Callable[[dict[str, Any], StreamState], ChatChunk | None]] = {
+    "message_start": _message_start,
+    "content_block_start": _block_start,
+    "content_block_delta": _block_delta,
+    "content_block_stop": _block_stop,
+    "message_delta": _message_delta,
+}
+
+
 def chunk_from_event(data: str, state: StreamState) -> ChatChunk | None:
-    """One SSE `data:` payload -> a chunk; the finish reason and usage come at message_stop."""
+    """One SSE `data:` payload -> a chunk; usage as it grows, the finish reason at
+    message_stop."""
     event = json.loads(data)
     kind = event.get("type")
     if kind == "error":
         raise stream_error(event.get("error") or {}, state.provider)
-    if kind == "message_start":
-        return _message_start(event, state)
-    if kind == "content_block_start":
-        return _block_start(event, state)
-    if kind == "content_block_delta":
-        return _block_delta(event, state)
-    if kind == "message_delta":
-        _message_delta(event, state)
-    elif kind == "message_stop":
+    if kind == "message_stop":
         return _message_stop(state)
-    return None
+    handler = _EVENT_HANDLERS.get(kind)
+    return handler(event, state) if handler is not None else None
 
 
 # --- errors and models ------------------------------------------------------------------

@@ -69,10 +69,10 @@ class GeminiProvider:
                 chunk = translate.chunk_from_event(event.data, state)
                 if chunk is not None:
                     yield chunk
-                if state.finished:
-                    break
-        if not state.finished:
+        last = translate.end_of_stream(state)
+        if last is None:
             raise ended_early(self.name)
+        yield last
 
     async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
         """Vectors in input order; Gemini reports no token usage for embeddings (0)."""

@@ -395,26 +395,38 @@ class StreamState:
     tool_calls: int = 0
     # The latest usageMetadata (each event carries the counts so far).
     usage: dict[str, Any] = field(default_factory=dict)
+    # The latest finishReason, sent once the stream has ended (some models repeat it).
+    finish: str | None = None
+
+
+def _role(state: StreamState) -> str | None:
+    role = None if state.started else "assistant"
+    state.started = True
+    return role
 
 
 def _chunk(
-    state: StreamState, content: str | None, calls: tuple[dict[str, Any], ...], finish: str | None
+    state: StreamState, content: str | None, calls: tuple[dict[str, Any], ...]
 ) -> ChatChunk | None:
-    if not (content or calls or finish):
+    """What an event adds, with the usage so far (a stream cut later is still charged)."""
+    if not (content or calls):
         return None
-    role = None if state.started else "assistant"
-    state.started = True
-    if finish:
-        state.finished = True
-    usage = usage_from_wire(state.usage) if finish else None
-    return ChatChunk(
-        role=role, content=content, tool_calls=calls, finish_reason=finish, usage=usage
-    )
+    usage = usage_from_wire(state.usage) if state.usage else None
+    return ChatChunk(role=_role(state), content=content, tool_calls=calls, usage=usage)
+
+
+def end_of_stream(state: StreamState) -> ChatChunk | None:
+    """The finish chunk, with the final usage, once the provider has closed the stream."""
+    if state.finish is None:
+        return None
+    state.finished = True
+    usage = usage_from_wire(state.usage)
+    return ChatChunk(role=_role(state), finish_reason=state.finish, usage=usage)
 
 
 def chunk_from_event(data: str, state: StreamState) -> ChatChunk | None:
     """One `data:` payload (a GenerateContentResponse) -> a chunk. Gemini sends no [DONE]:
-    the event whose candidate has a finishReason is the last, and carries the final usage."""
+    a candidate's finishReason is kept for end_of_stream, after the last event."""
     event = json.loads(data)
     if isinstance(event, dict) and "error" in event:
         raise stream_error(event["error"], state.provider)
@@ -422,15 +434,18 @@ def chunk_from_event(data: str, state: StreamState) -> ChatChunk | None:
         state.usage = event["usageMetadata"]
     candidate = first_candidate(event)
     if candidate is None:
-        return _chunk(state, None, (), "content_filter") if _blocked(event) else None
+        if _blocked(event):
+            state.finish = "content_filter"
+        return _chunk(state, None, ())
     parts = _parts(candidate)
     first_index = state.tool_calls
     calls = _tool_calls(parts, first_index)
     state.tool_calls += len(calls)
     deltas = tuple({"index": first_index + i, **call} for i, call in enumerate(calls))
     reason = candidate.get("finishReason")
-    finish = finish_reason_of(reason, has_tool_calls=state.tool_calls > 0) if reason else None
-    return _chunk(state, "".join(_texts(parts)) or None, deltas, finish)
+    if reason:
+        state.finish = finish_reason_of(reason, has_tool_calls=state.tool_calls > 0)
+    return _chunk(state, "".join(_texts(parts)) or None, deltas)
 
 
 # --- errors and models ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
 from switchboard.money import InvalidPrice, usd_to_pico
-from switchboard.providers.errors import UpstreamError
+from switchboard.providers.errors import UpstreamAuthError, UpstreamError
 from switchboard.providers.transport import classify
 
 CONTEXT_TOO_LONG_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
@@ -102,6 +102,9 @@ def stream_error(error: dict[str, Any], provider: str) -> UpstreamError:
     return classify(status, provider=provider, message=str(error.get("message") or "stream error"))
 
 
+QUOTA_EXHAUSTED = "insufficient_quota"
+
+
 def error_from_response(
     status: int, body: Any, headers: dict[str, str], provider: str
 ) -> UpstreamError:
@@ -109,6 +112,8 @@ def error_from_response(
     error = error if isinstance(error, dict) else {}
     code = error.get("code")
     message = str(error.get("message") or f"{provider} answered HTTP {status}")
+    if QUOTA_EXHAUSTED in (code, error.get("type")):  # a 429 no retry or wait will cure
+        return UpstreamAuthError(message, provider=provider, status=status)
     return classify(
         status,
         provider=provider,

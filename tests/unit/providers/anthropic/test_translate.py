@@ -312,3 +312,39 @@ def test_models_page() -> None:
     ]
     assert models[0].description == "Claude Sonnet 4.5"
     assert models[0].created == 1759104000
+
+
+def test_a_stream_reports_its_input_tokens_from_the_start() -> None:
+    state = translate.StreamState(provider="anthropic")
+    first = translate.chunk_from_event(data_payloads("stream_tool_use.sse")[0], state)
+    assert first.role == "assistant"
+    assert (first.usage.prompt_tokens, first.usage.cached_tokens) == (472 + 128, 128)
+
+
+def test_a_streamed_tool_without_parameters_gets_empty_object_arguments() -> None:
+    state = translate.StreamState(provider="anthropic")
+    events = [
+        {"type": "message_start", "message": {"usage": {"input_tokens": 5, "output_tokens": 1}}},
+        {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "tool_use", "id": "toolu_1", "name": "now", "input": {}},
+        },
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "input_json_delta", "partial_json": ""},
+        },
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "tool_use"},
+            "usage": {"output_tokens": 7},
+        },
+        {"type": "message_stop"},
+    ]
+    chunks = [translate.chunk_from_event(json.dumps(e), state) for e in events]
+    calls = [call for c in chunks if c is not None for call in c.tool_calls]
+    assert "".join(call["function"]["arguments"] for call in calls) == "{}"
+    assert chunks[-2].usage.completion_tokens == 7  # usage grows as the stream goes
+    assert chunks[-1].finish_reason == "tool_calls"

@@ -45,6 +45,9 @@ def replay(name: str) -> tuple[list[ChatChunk], translate.StreamState]:
             chunk = translate.chunk_from_event(frame[6:], state)
             if chunk is not None:
                 chunks.append(chunk)
+    last = translate.end_of_stream(state)  # the provider closed the stream
+    if last is not None:
+        chunks.append(last)
     return chunks, state
 
 
@@ -328,12 +331,12 @@ def test_usage_adds_tool_use_prompt_tokens_to_the_input() -> None:
 def test_stream_text_skips_thoughts_and_ends_on_finish_reason_with_usage() -> None:
     chunks, state = replay("stream_text.sse")
     assert chunks[0].role == "assistant"
-    assert [c.role for c in chunks[1:]] == [None]
+    assert [c.role for c in chunks[1:]] == [None, None]
     assert "".join(c.content or "" for c in chunks) == (
         "The first five primes are 2, 3, 5, 7 and 11. Their sum is 28."
     )
-    assert [c.finish_reason for c in chunks] == [None, "stop"]
-    assert [c.usage is not None for c in chunks] == [False, True]
+    assert [c.finish_reason for c in chunks] == [None, None, "stop"]  # once, after the end
+    assert chunks[1].usage is not None  # the counts so far ride along with the content
     usage = chunks[-1].usage
     assert (usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens) == (28, 90, 70)
     assert state.finished
@@ -367,7 +370,8 @@ def test_an_error_event_inside_a_stream_raises_a_server_error() -> None:
 
 def test_a_blocked_prompt_finishes_the_stream() -> None:
     state = translate.StreamState(provider="gemini")
-    chunk = translate.chunk_from_event(fixture("completion_blocked.json"), state)
+    assert translate.chunk_from_event(fixture("completion_blocked.json"), state) is None
+    chunk = translate.end_of_stream(state)
     assert (chunk.role, chunk.finish_reason) == ("assistant", "content_filter")
     assert chunk.usage.prompt_tokens == 12
     assert state.finished
@@ -440,3 +444,13 @@ def test_models_strip_the_prefix_and_skip_non_chat_non_embedding_ones() -> None:
 def test_embeddings_in_order() -> None:
     vectors = translate.embeddings_from_wire(json.loads(fixture("embed.json")))
     assert [v[0] for v in vectors] == [0.013168523, -0.0050250925]
+
+
+def test_a_finish_reason_repeated_on_every_event_ends_the_stream_once() -> None:
+    state = translate.StreamState(provider="gemini")
+    for text in ("Hello", " world"):
+        event = {"candidates": [{"content": {"parts": [{"text": text}]}, "finishReason": "STOP"}]}
+        assert translate.chunk_from_event(json.dumps(event), state).content == text
+    assert not state.finished
+    assert translate.end_of_stream(state).finish_reason == "stop"
+    assert state.finished

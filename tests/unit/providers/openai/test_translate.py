@@ -88,6 +88,8 @@ def test_stream_fragments_reassemble_and_usage_arrives_last() -> None:
     [
         (400, "error_context_length.json", UpstreamContextTooLong),
         (429, "error_rate_limit.json", UpstreamRateLimited),
+        (429, "error_insufficient_quota.json", UpstreamAuthError),  # no wait will cure it
+        (402, None, UpstreamAuthError),
         (400, None, UpstreamBadRequest),
         (401, None, UpstreamAuthError),
         (503, None, UpstreamServerError),
