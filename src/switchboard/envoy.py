@@ -22,6 +22,8 @@ READY_POLL_SECONDS = 0.05
 LOCAL_REPLIES = (
     (404, "NOT_FOUND", "invalid_request_error"),
     (413, "REQUEST_TOO_LARGE", "invalid_request_error"),
+    (500, "INTERNAL_ERROR", "server_error"),
+    (502, "BAD_GATEWAY", "server_error"),
     (503, "SERVICE_UNAVAILABLE", "server_error"),
     (504, "GATEWAY_TIMEOUT", "server_error"),
 )

@@ -50,3 +50,14 @@ def test_bad_input_is_400(stack) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         sdk(stack).embeddings.create(model="echo/echo-1", input=[])
     assert caught.value.param == "input"
+
+
+def test_dimensions_reach_the_provider_and_a_large_answer_gets_through(stack, upstream) -> None:
+    inputs = [f"text {i}" for i in range(300)]
+    reply = sdk(stack).embeddings.create(
+        model="acme/ok", input=inputs, dimensions=1536, encoding_format="float"
+    )
+    assert upstream.requests[-1]["dimensions"] == 1536
+    assert len(reply.data) == 300  # ~3 MB of JSON through the transcoder
+    assert {len(item.embedding) for item in reply.data} == {1536}
+    assert reply.data[299].embedding[2] == 299.0

@@ -102,8 +102,9 @@ class _Handler(JsonHandler):
 
     def _embeddings(self, body: dict[str, Any]) -> None:
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        size = body.get("dimensions") or 3  # as OpenAI's text-embedding-3 models: shortened
         data = [
-            {"object": "embedding", "index": i, "embedding": [0.5, -0.25, float(i)]}
+            {"object": "embedding", "index": i, "embedding": ([0.5, -0.25, float(i)] * size)[:size]}
             for i in range(len(inputs))
         ]
         usage = {"prompt_tokens": 2 * len(inputs), "total_tokens": 2 * len(inputs)}

@@ -377,7 +377,7 @@ class ChatCore:
             if embed is None:
                 raise InvalidRequest(f"{target.provider} does not offer embeddings", param="model")
             try:
-                return await embed(target.upstream, list(call.inputs))
+                return await embed(target.upstream, list(call.inputs), call.dimensions)
             except UnsupportedFeature:
                 raise InvalidRequest(
                     f"{target.provider} does not offer embeddings", param="model"

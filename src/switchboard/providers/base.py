@@ -20,8 +20,11 @@ class Provider(Protocol):
 
     def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]: ...
 
-    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
-        """Vectors in input order and the prompt tokens used; UnsupportedFeature if none."""
+    async def embed(
+        self, model: str, inputs: list[str], dimensions: int | None = None
+    ) -> tuple[list[list[float]], int]:
+        """Vectors in input order (of `dimensions` values when asked, for the models that
+        can shorten them) and the prompt tokens used; UnsupportedFeature if none."""
         ...
 
     async def list_models(self) -> list[ModelInfo]: ...

@@ -65,7 +65,9 @@ class AnthropicProvider:
         if not state.finished:
             raise ended_early(self.name)
 
-    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+    async def embed(
+        self, model: str, inputs: list[str], dimensions: int | None = None
+    ) -> tuple[list[list[float]], int]:
         raise UnsupportedFeature(f"{self.name}: Anthropic has no embeddings API")
 
     async def _models_page(self, after_id: str | None) -> dict[str, Any]:

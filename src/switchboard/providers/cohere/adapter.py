@@ -68,11 +68,14 @@ class CohereProvider:
         if not state.finished:
             raise ended_early(self.name)
 
-    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+    async def embed(
+        self, model: str, inputs: list[str], dimensions: int | None = None
+    ) -> tuple[list[list[float]], int]:
         vectors: list[list[float]] = []
         tokens = 0
         for batch in translate.embed_batches(inputs):
-            answer = await self._post_json("/embed", translate.embed_to_wire(model, batch))
+            body = translate.embed_to_wire(model, batch, dimensions)
+            answer = await self._post_json("/embed", body)
             batch_vectors, batch_tokens = translate.embeddings_from_wire(answer)
             vectors.extend(batch_vectors)
             tokens += batch_tokens

@@ -350,13 +350,16 @@ def embed_batches(inputs: list[str]) -> list[list[str]]:
     return [inputs[i : i + EMBED_BATCH_SIZE] for i in range(0, len(inputs), EMBED_BATCH_SIZE)]
 
 
-def embed_to_wire(model: str, texts: list[str]) -> dict[str, Any]:
-    return {
+def embed_to_wire(model: str, texts: list[str], dimensions: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "model": model,
         "texts": texts,
         "input_type": "search_document",
         "embedding_types": ["float"],
     }
+    if dimensions is not None:
+        body["output_dimension"] = dimensions
+    return body
 
 
 def embeddings_from_wire(body: dict[str, Any]) -> tuple[list[list[float]], int]:

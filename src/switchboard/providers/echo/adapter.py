@@ -24,10 +24,13 @@ class EchoProvider:
         for chunk in translate.chunks(request):
             yield chunk
 
-    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+    async def embed(
+        self, model: str, inputs: list[str], dimensions: int | None = None
+    ) -> tuple[list[list[float]], int]:
         self._check_model(model)
         tokens = sum(translate.count_tokens(text) for text in inputs)
-        return [translate.embed(text) for text in inputs], tokens
+        size = dimensions or translate.EMBEDDING_DIMENSIONS
+        return [translate.embed(text, size) for text in inputs], tokens
 
     async def list_models(self) -> list[ModelInfo]:
         return [

@@ -61,7 +61,11 @@ def chunks(request: ChatRequest) -> Iterator[ChatChunk]:
 EMBEDDING_DIMENSIONS = 8
 
 
-def embed(text: str) -> list[float]:
-    """A deterministic unit-free vector in [-1, 1) from the text's SHA-256."""
-    digest = hashlib.sha256(text.encode()).digest()
-    return [(byte - 128) / 128 for byte in digest[:EMBEDDING_DIMENSIONS]]
+def embed(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A deterministic unit-free vector in [-1, 1) from the text's SHA-256 (chained for more
+    than 32 values)."""
+    data = digest = hashlib.sha256(text.encode()).digest()
+    while len(data) < dimensions:
+        digest = hashlib.sha256(digest).digest()
+        data += digest
+    return [(byte - 128) / 128 for byte in data[:dimensions]]

@@ -74,11 +74,13 @@ class GeminiProvider:
             raise ended_early(self.name)
         yield last
 
-    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
+    async def embed(
+        self, model: str, inputs: list[str], dimensions: int | None = None
+    ) -> tuple[list[list[float]], int]:
         """Vectors in input order; Gemini reports no token usage for embeddings (0)."""
         if not inputs:
             return [], 0
-        body = translate.embed_to_wire(model, inputs)
+        body = translate.embed_to_wire(model, inputs, dimensions)
         answer = await self._request("POST", self._url(model, "batchEmbedContents"), body=body)
         return translate.embeddings_from_wire(answer), 0
 

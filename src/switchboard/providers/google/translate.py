@@ -299,10 +299,13 @@ def to_wire(request: ChatRequest) -> dict[str, Any]:
     return body
 
 
-def embed_to_wire(model: str, inputs: list[str]) -> dict[str, Any]:
+def embed_to_wire(model: str, inputs: list[str], dimensions: int | None = None) -> dict[str, Any]:
     name = model_path(model)
+    shorter = {} if dimensions is None else {"outputDimensionality": dimensions}
     return {
-        "requests": [{"model": name, "content": {"parts": [{"text": text}]}} for text in inputs]
+        "requests": [
+            {"model": name, "content": {"parts": [{"text": text}]}, **shorter} for text in inputs
+        ]
     }
 
 

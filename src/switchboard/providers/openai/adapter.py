@@ -59,8 +59,12 @@ class OpenAIProvider:
         if not state.finished:
             raise ended_early(self.name)
 
-    async def embed(self, model: str, inputs: list[str]) -> tuple[list[list[float]], int]:
-        body = {"model": model, "input": inputs, "encoding_format": "float"}
+    async def embed(
+        self, model: str, inputs: list[str], dimensions: int | None = None
+    ) -> tuple[list[list[float]], int]:
+        body: dict[str, Any] = {"model": model, "input": inputs, "encoding_format": "float"}
+        if dimensions is not None:
+            body["dimensions"] = dimensions
         answer = await self._post_json("/embeddings", model, body)
         vectors = [item["embedding"] for item in sorted(answer["data"], key=lambda d: d["index"])]
         return vectors, int((answer.get("usage") or {}).get("prompt_tokens") or 0)
