@@ -102,6 +102,17 @@ def test_rate_limit_headers_then_429_with_retry_after(stack) -> None:
     assert caught.value.response.headers["retry-after"]
 
 
+def test_an_error_after_admission_still_carries_the_rate_limit_headers(stack) -> None:
+    limited = create_key(stack, rate_limit_per_minute=100)
+    response = httpx.post(
+        f"{stack.rest}/v1/chat/completions",
+        json={"model": "echo/echo-1", "messages": MESSAGES, "n": 2},
+        headers={"authorization": f"Bearer {limited['key']}"},
+    )
+    assert_error(response, 400, "INVALID_REQUEST")
+    assert response.headers["x-ratelimit-limit"] == "100"
+
+
 def test_streaming_answers_carry_the_rate_limit_headers(stack) -> None:
     limited = create_key(stack, rate_limit_per_minute=100)
     with httpx.stream(

@@ -69,7 +69,7 @@ class _Call:
             err = SwitchboardError("The server had an error while processing your request.")
         self.code = err.status.name
         self.metrics.count_refusal(err)
-        await abort(self.context, err, self.request_id)
+        await abort(self.context, err, self.request_id, self.headers)
 
     def finish(self) -> None:
         self.metrics.observe_rpc(self.method, self.code, time.perf_counter() - self.started)

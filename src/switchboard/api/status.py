@@ -8,6 +8,7 @@ headers the error wants promoted (retry-after, x-ratelimit-*).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import grpc
@@ -47,7 +48,11 @@ def status_proto(err: SwitchboardError) -> status_pb2.Status:
     return status
 
 
-def error_trailers(err: SwitchboardError, request_id: str) -> tuple[tuple[str, str | bytes], ...]:
+def error_trailers(
+    err: SwitchboardError, request_id: str, headers: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str | bytes], ...]:
+    """The error's body, ids and headers; `headers` are the call's own (X-RateLimit-*), which
+    the error's override."""
     # ASCII only: gRPC refuses any other byte in a metadata value (the \u escapes are JSON).
     body = json.dumps(error_body(err, request_id), separators=(",", ":"))
     trailers: list[tuple[str, str | bytes]] = [("x-error-json", body)]
@@ -55,13 +60,17 @@ def error_trailers(err: SwitchboardError, request_id: str) -> tuple[tuple[str, s
         trailers.append(("x-request-id", request_id))
     if err.retry_after_seconds is not None:
         trailers.append(("retry-after", str(err.retry_after_seconds)))
-    trailers.extend((name.lower(), value) for name, value in err.headers.items())
+    extra = {**(headers or {}), **{name.lower(): value for name, value in err.headers.items()}}
+    trailers.extend(extra.items())
     trailers.extend(rpc_status.to_status(status_proto(err)).trailing_metadata)
     return tuple(trailers)
 
 
 async def abort(
-    context: grpc.aio.ServicerContext, err: SwitchboardError, request_id: str
+    context: grpc.aio.ServicerContext,
+    err: SwitchboardError,
+    request_id: str,
+    headers: Mapping[str, str] | None = None,
 ) -> NoReturn:
-    await context.abort(err.status, err.message, error_trailers(err, request_id))
+    await context.abort(err.status, err.message, error_trailers(err, request_id, headers))
     raise AssertionError("context.abort returned")  # pragma: no cover - abort always raises

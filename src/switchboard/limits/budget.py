@@ -12,9 +12,10 @@ logged in the database (set-if-absent), so a restart or a new replica does not r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from switchboard.auth.principal import Principal
 from switchboard.errors import BudgetExceeded
@@ -36,14 +37,16 @@ class Period:
     start: datetime
     tag: str
     ttl_seconds: int
+    end: datetime
 
 
 def periods(now: datetime) -> tuple[Period, Period]:
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     month = day.replace(day=1)
+    next_month = (month + timedelta(days=32)).replace(day=1)
     return (
-        Period("daily", day, day.strftime("d%Y%m%d"), 2 * 86400),
-        Period("monthly", month, month.strftime("m%Y%m"), 32 * 86400),
+        Period("daily", day, day.strftime("d%Y%m%d"), 2 * 86400, day + timedelta(days=1)),
+        Period("monthly", month, month.strftime("m%Y%m"), 32 * 86400, next_month),
     )
 
 
@@ -121,10 +124,13 @@ class BudgetGuard:
         if not verdict.allowed:
             assert verdict.refused is not None
             hold = holds[verdict.refused]
+            resets_in = hold.period.end - self._now()
             raise BudgetExceeded(
                 f"Budget exceeded: this {hold.scope}'s {hold.period.name} budget of "
                 f"${pico_to_usd(hold.budget_pico)} does not cover this request "
-                f"(worst case ${pico_to_usd(worst_case_pico)})."
+                f"(worst case ${pico_to_usd(worst_case_pico)}).",
+                retry_after_seconds=max(1, math.ceil(resets_in.total_seconds())),
+                headers={"x-should-retry": "false"},  # the OpenAI SDKs stop retrying
             )
         return Reservation(holds, holds[0].charge.amount)
 

@@ -60,6 +60,9 @@ async def test_fifty_at_once_never_spend_more_than_the_budget(priced_gateway, fa
                 ok.append(await chat(channel, "acme/ok", max_tokens=3))
             except grpc.aio.AioRpcError as exc:
                 assert error_of(exc)["code"] == "BUDGET_EXCEEDED"
+                trailers = dict(exc.trailing_metadata())
+                assert trailers["x-should-retry"] == "false"  # the OpenAI SDKs give up
+                assert 1 <= int(trailers["retry-after"]) <= 86_400  # the next UTC midnight
                 break
         spent = len(ok) * ONE_CALL
         assert spent <= 10 * ONE_CALL
