@@ -39,6 +39,7 @@ from switchboard.limits.admission import Admission, Ticket
 from switchboard.money import cost_pico
 from switchboard.providers.base import UnsupportedFeature
 from switchboard.providers.errors import (
+    UnsupportedInput,
     UpstreamBadRequest,
     UpstreamContextTooLong,
     UpstreamError,
@@ -74,6 +75,9 @@ async def _close_quietly(upstream: Any, provider: str) -> None:
 async def _read(run: Callable[[Target], Awaitable[T]], target: Target) -> T:
     try:
         return await run(target)
+    except UpstreamError as exc:
+        exc.provider = exc.provider or target.provider  # a translator's refusal names none
+        raise
     except UNREADABLE:
         raise unreadable(target.provider) from None
 
@@ -119,7 +123,7 @@ def by_provider_preference(
 def _falls_back(exc: UpstreamError) -> bool:
     """A plain bad request fails everywhere; anything else may succeed on another target,
     including a 404 (this provider does not have the model; the next one may)."""
-    if isinstance(exc, UpstreamContextTooLong) or exc.status == 404:
+    if isinstance(exc, UpstreamContextTooLong | UnsupportedInput) or exc.status == 404:
         return True
     return not isinstance(exc, UpstreamBadRequest)
 

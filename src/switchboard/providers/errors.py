@@ -46,6 +46,14 @@ class UpstreamContextTooLong(UpstreamBadRequest):
     pass
 
 
+class UnsupportedInput(UpstreamBadRequest):
+    """A content part this provider cannot take (audio on a text-and-image API, a file id):
+    refused before any call; another provider of a fallback list may take it."""
+
+    def __init__(self, kind: str, provider: str = "") -> None:
+        super().__init__(f"this provider does not accept {kind!r} content parts", provider=provider)
+
+
 class UpstreamRateLimited(UpstreamError):
     retryable = True
 

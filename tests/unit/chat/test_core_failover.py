@@ -13,7 +13,7 @@ from switchboard.chat.resilience import Breakers, Resilience, RetryPolicy
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatRequest, ChatResult
 from switchboard.providers.echo.adapter import EchoProvider
-from switchboard.providers.errors import UpstreamBadRequest
+from switchboard.providers.errors import UnsupportedInput, UpstreamBadRequest
 
 ELSEWHERE = ModelInfo("elsewhere", "m", 8192, 1, 1)
 
@@ -25,6 +25,15 @@ class Missing:
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         raise UpstreamBadRequest("model not found", provider=self.name, status=404)
+
+
+class Deaf:
+    """A provider whose translator refuses audio before any call."""
+
+    name = "elsewhere"
+
+    async def complete(self, request: ChatRequest) -> ChatResult:
+        raise UnsupportedInput("input_audio")
 
 
 class Slow:
@@ -70,3 +79,12 @@ def test_the_callers_own_deadline_does_not_trip_the_providers_circuit() -> None:
     _, outcome = asyncio.run(core.complete(call(timeout_ms=20), context()))
     assert outcome.provider == "echo"  # timed out, fell back
     assert breakers.get("elsewhere").state == "closed"
+
+
+def test_a_part_one_provider_cannot_take_falls_back_to_one_that_can() -> None:
+    core = core_with(Deaf(), Resilience(breakers=Breakers(threshold=1)))
+    _, outcome = asyncio.run(core.complete(call(), context()))
+    assert outcome.provider == "echo"
+    assert outcome.attempts[0].provider == "elsewhere"
+    assert "input_audio" in outcome.attempts[0].error
+    assert core._breakers.get("elsewhere").state == "closed"  # not the provider's fault

@@ -16,7 +16,7 @@ from typing import Any
 
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
-from switchboard.providers.errors import UpstreamError
+from switchboard.providers.errors import UnsupportedInput, UpstreamError
 from switchboard.providers.transport import classify
 
 # Anthropic requires max_tokens; this is what a request without one gets.
@@ -87,9 +87,10 @@ def part_to_block(part: dict[str, Any]) -> dict[str, Any] | None:
         return _with_cache_control({"type": "text", "text": text}, part) if text else None
     if kind == "image_url":
         return image_block(part)
-    if kind == "file":
-        return document_block(part)
-    return None
+    block = document_block(part) if kind == "file" else None
+    if block is None:  # audio, a file id, a part type Anthropic has no twin for
+        raise UnsupportedInput(str(kind))
+    return block
 
 
 def content_blocks(content: str | list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from typing import Any
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
 from switchboard.providers.errors import (
+    UnsupportedInput,
     UpstreamAuthError,
     UpstreamError,
     UpstreamServerError,
@@ -67,7 +68,7 @@ def image_part(part: dict[str, Any]) -> dict[str, Any]:
 
 
 def user_content(content: str | list[dict[str, Any]] | None) -> str | list[dict[str, Any]]:
-    """A string stays a string; parts keep text and images (others have no twin)."""
+    """A string stays a string; parts keep text and images (others have no twin: refused)."""
     if isinstance(content, str) or content is None:
         return content or ""
     parts: list[dict[str, Any]] = []
@@ -76,6 +77,8 @@ def user_content(content: str | list[dict[str, Any]] | None) -> str | list[dict[
             parts.append({"type": "text", "text": part.get("text") or ""})
         elif part.get("type") == "image_url":
             parts.append(image_part(part))
+        else:
+            raise UnsupportedInput(str(part.get("type")))
     return parts
 
 

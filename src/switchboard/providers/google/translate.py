@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest, ChatResult, Usage
-from switchboard.providers.errors import UpstreamError
+from switchboard.providers.errors import UnsupportedInput, UpstreamError
 from switchboard.providers.transport import classify
 
 FINISH_REASONS = {
@@ -129,11 +129,12 @@ def part_to_wire(part: dict[str, Any]) -> dict[str, Any] | None:
         return {"text": part["text"]} if part.get("text") else None
     if kind == "image_url":
         return image_part(part)
-    if kind == "file":
-        return _file_part(part)
+    wire = _file_part(part) if kind == "file" else None
     if kind == "input_audio":
-        return _audio_part(part)
-    return None
+        wire = _audio_part(part)
+    if wire is None:  # a file id, an audio format Gemini lacks, an unknown part type
+        raise UnsupportedInput(str(kind))
+    return wire
 
 
 def content_parts(content: str | list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import pytest
 from switchboard.domain.chat import ChatMessage, ChatRequest
 from switchboard.providers.anthropic import translate
 from switchboard.providers.errors import (
+    UnsupportedInput,
     UpstreamAuthError,
     UpstreamBadRequest,
     UpstreamRateLimited,
@@ -122,7 +123,6 @@ def test_images_inline_base64_or_by_url() -> None:
         {"type": "text", "text": "Compare", "cache_control": {"type": "ephemeral"}},
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
         {"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}},
-        {"type": "input_audio", "input_audio": {"data": "...", "format": "wav"}},
     ]
     [message] = translate.to_wire(request(ChatMessage("user", parts)), stream=False)["messages"]
     assert message["content"] == [
@@ -348,3 +348,16 @@ def test_a_streamed_tool_without_parameters_gets_empty_object_arguments() -> Non
     assert "".join(call["function"]["arguments"] for call in calls) == "{}"
     assert chunks[-2].usage.completion_tokens == 7  # usage grows as the stream goes
     assert chunks[-1].finish_reason == "tool_calls"
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+        {"type": "file", "file": {"file_id": "file-abc"}},
+    ],
+)
+def test_a_part_anthropic_cannot_take_is_refused_not_dropped(part) -> None:
+    message = ChatMessage("user", [{"type": "text", "text": "listen"}, part])
+    with pytest.raises(UnsupportedInput):
+        translate.to_wire(request(message), stream=False)

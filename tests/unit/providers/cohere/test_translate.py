@@ -10,6 +10,7 @@ import pytest
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest
 from switchboard.providers.cohere import translate
 from switchboard.providers.errors import (
+    UnsupportedInput,
     UpstreamAuthError,
     UpstreamBadRequest,
     UpstreamContextTooLong,
@@ -60,7 +61,6 @@ def test_messages_keep_roles_images_tool_calls_and_tool_results() -> None:
         {"type": "text", "text": "What is this?"},
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR", "detail": "low"}},
         {"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}},
-        {"type": "input_audio", "input_audio": {"data": "..."}},
     ]
     messages = (
         ChatMessage("developer", [{"type": "text", "text": "Be brief."}]),
@@ -308,3 +308,11 @@ def test_models_keep_chat_and_embed_ones() -> None:
     assert models[0].context_length == 256000
     assert models[1].input_modalities == ("text", "image")
     assert models[2].output_modalities == ("embeddings",)
+
+
+def test_an_audio_part_is_refused_not_dropped() -> None:
+    parts = [{"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}]
+    with pytest.raises(UnsupportedInput):
+        translate.to_wire(
+            ChatRequest(model="command-a", messages=(ChatMessage("user", parts),)), stream=False
+        )

@@ -9,6 +9,7 @@ import pytest
 
 from switchboard.domain.chat import ChatChunk, ChatMessage, ChatRequest
 from switchboard.providers.errors import (
+    UnsupportedInput,
     UpstreamAuthError,
     UpstreamBadRequest,
     UpstreamContextTooLong,
@@ -454,3 +455,17 @@ def test_a_finish_reason_repeated_on_every_event_ends_the_stream_once() -> None:
     assert not state.finished
     assert translate.end_of_stream(state).finish_reason == "stop"
     assert state.finished
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "opus"}},
+        {"type": "file", "file": {"file_id": "file-abc"}},
+        {"type": "some_future_part", "data": 1},
+    ],
+)
+def test_a_part_gemini_cannot_take_is_refused_not_dropped(part) -> None:
+    request = ChatRequest(model="m", messages=(ChatMessage("user", [part]),))
+    with pytest.raises(UnsupportedInput):
+        translate.to_wire(request)
