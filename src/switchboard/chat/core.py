@@ -449,6 +449,7 @@ class ChatCore:
                     or chunk.content is not None
                     or chunk.tool_calls
                     or chunk.finish_reason
+                    or chunk.refusal is not None
                 ):
                     yield dataclasses.replace(chunk, usage=None)
                 chunk = await anext(upstream, None)

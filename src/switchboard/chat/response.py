@@ -31,7 +31,11 @@ def usage_json(usage: Usage) -> dict[str, Any]:
 
 
 def message_json(result: ChatResult) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": result.content, "refusal": None}
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": result.content,
+        "refusal": result.refusal,
+    }
     if result.tool_calls:
         message["tool_calls"] = list(result.tool_calls)
     return message
@@ -47,7 +51,7 @@ def completion_json(result: ChatResult, stamp: Stamp) -> dict[str, Any]:
             {
                 "index": 0,
                 "message": message_json(result),
-                "logprobs": None,
+                "logprobs": result.logprobs,
                 "finish_reason": result.finish_reason,
             }
         ],
@@ -74,7 +78,14 @@ def chunk_json(chunk: ChatChunk, stamp: Stamp) -> dict[str, Any]:
         delta["content"] = chunk.content
     if chunk.tool_calls:
         delta["tool_calls"] = list(chunk.tool_calls)
-    choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": chunk.finish_reason}
+    if chunk.refusal is not None:
+        delta["refusal"] = chunk.refusal
+    choice = {
+        "index": 0,
+        "delta": delta,
+        "logprobs": chunk.logprobs,
+        "finish_reason": chunk.finish_reason,
+    }
     return {**_chunk_base(stamp), "choices": [choice]}
 
 

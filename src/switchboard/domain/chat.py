@@ -59,6 +59,9 @@ class ChatResult:
     usage: Usage
     tool_calls: tuple[dict[str, Any], ...] = ()
     upstream_id: str | None = None
+    # Passed through from providers that give them (OpenAI-compatible ones).
+    refusal: str | None = None
+    logprobs: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,5 @@ class ChatChunk:
     finish_reason: str | None = None
     # Set on the last chunk when the provider reports usage.
     usage: Usage | None = None
+    refusal: str | None = None
+    logprobs: dict[str, Any] | None = None

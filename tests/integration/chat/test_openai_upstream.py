@@ -149,7 +149,9 @@ async def test_midstream_disconnect_becomes_an_error_event(gateway) -> None:
     assert all(f.data != b"data: [DONE]\n\n" for f in frames)
     [row] = await logged(gateway, 1)
     assert row.status == "error"
-    assert row.response_body == {"content": "Hello"}  # what reached the client before the cut
+    # What reached the client before the cut; the provider never said what it used.
+    assert row.response_body == {"content": "Hello", "usage_estimated": True}
+    assert row.completion_tokens == 2  # "Hello": 5 bytes, about 4 a token
 
 
 async def test_a_hanging_upstream_times_out_as_504(gateway, fake_openai) -> None:

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from switchboard.chat.response import Stamp, completion_json, dumps_with_cost
-from switchboard.domain.chat import ChatResult, Usage
+from switchboard.chat.response import Stamp, chunk_json, completion_json, dumps_with_cost
+from switchboard.domain.chat import ChatChunk, ChatResult, Usage
 
 
 def test_cost_is_an_exact_json_number() -> None:
@@ -24,3 +24,13 @@ def test_only_plain_decimals_are_spliced_in() -> None:
         dumps_with_cost({}, "1e5", 0)
     with pytest.raises(ValueError, match="plain decimal"):
         dumps_with_cost({}, '0,"x":1', 0)
+
+
+def test_refusal_and_logprobs_are_rendered_where_openai_puts_them() -> None:
+    logprobs = {"content": []}
+    result = ChatResult(None, "stop", Usage(), refusal="No.", logprobs=logprobs)
+    [choice] = completion_json(result, Stamp("chatcmpl-1", 1, "a/b", "a"))["choices"]
+    assert (choice["message"]["refusal"], choice["logprobs"]) == ("No.", logprobs)
+    chunk = chunk_json(ChatChunk(refusal="No", logprobs=logprobs), Stamp("c", 1, "a/b", "a"))
+    assert chunk["choices"][0]["delta"] == {"refusal": "No"}
+    assert chunk["choices"][0]["logprobs"] == logprobs

@@ -64,6 +64,8 @@ def from_wire(body: dict[str, Any]) -> ChatResult:
         usage=usage_from_wire(body.get("usage")),
         tool_calls=tuple(message.get("tool_calls") or ()),
         upstream_id=body.get("id"),
+        refusal=message.get("refusal"),
+        logprobs=choice.get("logprobs"),
     )
 
 
@@ -93,6 +95,8 @@ def chunk_from_event(data: str, state: StreamState) -> ChatChunk | None:
         tool_calls=tuple(delta.get("tool_calls") or ()),
         finish_reason=choice.get("finish_reason"),
         usage=usage,
+        refusal=delta.get("refusal"),
+        logprobs=choice.get("logprobs"),
     )
 
 

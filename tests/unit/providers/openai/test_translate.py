@@ -108,3 +108,26 @@ def test_an_error_event_inside_a_stream_raises() -> None:
     state = translate.StreamState(provider="openrouter")
     with pytest.raises(UpstreamServerError):
         translate.chunk_from_event('{"error": {"message": "upstream died", "code": 502}}', state)
+
+
+def test_refusals_and_logprobs_come_through() -> None:
+    logprobs = {
+        "content": [{"token": "No", "logprob": -0.01, "bytes": [78, 111], "top_logprobs": []}]
+    }
+    body = {
+        "id": "chatcmpl-1",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": None, "refusal": "I can't help."},
+                "logprobs": logprobs,
+                "finish_reason": "stop",
+            }
+        ],
+    }
+    result = translate.from_wire(body)
+    assert (result.refusal, result.logprobs) == ("I can't help.", logprobs)
+    state = translate.StreamState(provider="openai")
+    event = {"choices": [{"index": 0, "delta": {"refusal": "I can't"}, "logprobs": logprobs}]}
+    chunk = translate.chunk_from_event(json.dumps(event), state)
+    assert (chunk.refusal, chunk.logprobs) == ("I can't", logprobs)
