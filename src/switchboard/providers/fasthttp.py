@@ -93,6 +93,9 @@ def json_or_none(body: bytes | str) -> Any:
         return None
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def with_query(url: str, query: Mapping[str, str] | None) -> str:
     if not query:
         return url
@@ -100,15 +103,19 @@ def with_query(url: str, query: Mapping[str, str] | None) -> str:
 
 
 async def lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
-    """Decoded lines without their line breaks, however long (SSE chunks can be large)."""
+    """Decoded lines without their line breaks, however long (SSE chunks can be large); a
+    byte order mark before the first line is not part of it (the SSE spec drops it)."""
     buffer = b""
+    first = True
     async for data in response.content.iter_any():
         buffer += data
+        if first and len(buffer) >= len(BOM):
+            buffer, first = buffer.removeprefix(BOM), False
         *complete, buffer = buffer.split(b"\n")
         for line in complete:
             yield line.rstrip(b"\r").decode()
     if buffer:
-        yield buffer.rstrip(b"\r").decode()
+        yield buffer.removeprefix(BOM if first else b"").rstrip(b"\r").decode()
 
 
 @dataclass(frozen=True)

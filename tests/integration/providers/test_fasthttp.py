@@ -88,3 +88,31 @@ async def test_a_json_answer_keeps_integers_beyond_64_bits_exact() -> None:
         fake.stop()
     assert answer == {"seed": 2**70, "ratio": 0.1}
     assert type(answer["seed"]) is int
+
+
+class BomStream(JsonHandler):
+    """An event stream that starts with a UTF-8 byte order mark, sent a byte at a time."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        data = b'\xef\xbb\xbfdata: {"n": 1}\r\n\r\ndata: {"n": 2}\n\n'
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        for byte in data:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+
+
+async def test_a_byte_order_mark_does_not_hide_the_first_event() -> None:
+    fake = FakeServer(BomStream).start()
+    session = make_session()
+    try:
+        upstream = Upstream("fake", session, None, error_from_response)
+        url = f"{fake.base_url}/chat/completions"
+        events = [event.data async for event in upstream.events(url, headers={}, body={})]
+    finally:
+        await session.close()
+        fake.stop()
+    assert events == ['{"n": 1}', '{"n": 2}']
