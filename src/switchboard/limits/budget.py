@@ -12,7 +12,9 @@ logged in the database (set-if-absent), so a restart or a new replica does not r
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -91,17 +93,23 @@ def holds_for(principal: Principal, worst_case_pico: int, now: datetime) -> list
     return holds
 
 
+SPENT_TTL_SECONDS = 60.0
+
+
 class BudgetGuard:
     def __init__(
         self,
         store: CounterStore,
         spent_since: SpentSince,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._spent_since = spent_since
         self._now = now
-        self._seeded: set[str] = set()
+        self._clock = clock
+        # counter key -> (monotonic expiry, nano-USD spent in its period when read)
+        self._spent: dict[str, tuple[float, int]] = {}
 
     def applies_to(self, principal: Principal) -> bool:
         """The caller's key or organization has a daily or monthly budget."""
@@ -118,9 +126,7 @@ class BudgetGuard:
         holds = holds_for(principal, worst_case_pico, self._now())
         if not holds:
             return None
-        for hold in holds:
-            await self._seed(hold)
-        verdict = await self._store.charge([h.charge for h in holds])
+        verdict = await self._store.charge([await self._seeded(hold) for hold in holds])
         if not verdict.allowed:
             assert verdict.refused is not None
             hold = holds[verdict.refused]
@@ -145,11 +151,14 @@ class BudgetGuard:
         for hold in reservation.holds:
             await self._store.add(hold.charge.key, delta, hold.charge.ttl_seconds)
 
-    async def _seed(self, hold: Hold) -> None:
-        if hold.charge.key in self._seeded:
-            return
-        spent = await self._spent_since(hold.scope, hold.scope_id, hold.period.start)
-        await self._store.seed(hold.charge.key, to_nano(spent), hold.charge.ttl_seconds)
-        self._seeded.add(hold.charge.key)
-        if len(self._seeded) > 100_000:
-            self._seeded.clear()
+    async def _seeded(self, hold: Hold) -> Charge:
+        """The hold's charge with the spend logged in its period, for a counter that does not
+        exist (yet, or any more): read from the database at most once a SPENT_TTL_SECONDS."""
+        key = hold.charge.key
+        cached = self._spent.get(key)
+        if cached is None or cached[0] <= self._clock():
+            spent = await self._spent_since(hold.scope, hold.scope_id, hold.period.start)
+            if len(self._spent) > 100_000:
+                self._spent.clear()
+            cached = self._spent[key] = (self._clock() + SPENT_TTL_SECONDS, to_nano(spent))
+        return dataclasses.replace(hold.charge, seed=cached[1])

@@ -28,6 +28,10 @@ class Charge:
     limit: int
     amount: int
     ttl_seconds: int
+    # What the counter starts from when it does not exist (a budget's spend already logged):
+    # set in the same atomic step as the charge, so a counter lost (a Redis restart, a key
+    # evicted) or never written (Redis was away) is not charged from zero.
+    seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ class LocalCounters:
         self._values[key] = (value, expires)
 
     async def charge(self, charges: Sequence[Charge]) -> Verdict:
+        for charge in charges:
+            if charge.seed is not None:
+                await self.seed(charge.key, charge.seed, charge.ttl_seconds)
         found = [self._get(c.key) for c in charges]
         for index, (current, charge) in enumerate(zip(found, charges, strict=True)):
             if not fits(current, charge):
@@ -101,25 +108,32 @@ class LocalCounters:
             self._values = {k: v for k, v in self._values.items() if v[1] > now}
 
 
-# KEYS = counters; ARGV = limit, amount, ttl for each. Returns {allowed, refused, v1, v2, ...}.
+# KEYS = counters; ARGV = limit, amount, ttl, seed (-1: none) for each.
+# Returns {allowed, refused, v1, v2, ...}. A missing counter with a seed starts from it.
 # Values stay below 2^53 (budgets count nano-USD), where Lua's numbers are exact.
 CHARGE_SCRIPT = """
 local values = {}
 for i = 1, #KEYS do
-  local current = tonumber(redis.call('GET', KEYS[i]) or '0')
-  local limit = tonumber(ARGV[3 * i - 2])
-  local amount = tonumber(ARGV[3 * i - 1])
+  local raw = redis.call('GET', KEYS[i])
+  local seed = tonumber(ARGV[4 * i])
+  local current = tonumber(raw or '0')
+  if not raw and seed >= 0 then
+    redis.call('SET', KEYS[i], seed, 'EX', ARGV[4 * i - 1])
+    current = seed
+  end
+  local limit = tonumber(ARGV[4 * i - 3])
+  local amount = tonumber(ARGV[4 * i - 2])
   values[i] = current
   if (amount == 0 and current >= limit) or (amount > 0 and current + amount > limit) then
     return {0, i, unpack(values)}
   end
 end
 for i = 1, #KEYS do
-  local amount = tonumber(ARGV[3 * i - 1])
+  local amount = tonumber(ARGV[4 * i - 2])
   if amount > 0 then
     values[i] = redis.call('INCRBY', KEYS[i], amount)
     if redis.call('TTL', KEYS[i]) < 0 then
-      redis.call('EXPIRE', KEYS[i], ARGV[3 * i])
+      redis.call('EXPIRE', KEYS[i], ARGV[4 * i - 1])
     end
   end
 end
@@ -145,7 +159,8 @@ class RedisCounters:
     async def charge(self, charges: Sequence[Charge]) -> Verdict:
         args: list[int] = []
         for charge in charges:
-            args += [charge.limit, charge.amount, charge.ttl_seconds]
+            seed = -1 if charge.seed is None else charge.seed
+            args += [charge.limit, charge.amount, charge.ttl_seconds, seed]
         allowed, refused, *values = await self._charge(keys=[c.key for c in charges], args=args)
         found = tuple(int(v) for v in values)
         if allowed:
@@ -208,10 +223,11 @@ class FailoverCounters:
             except (RedisError, OSError) as exc:
                 self._failed(exc)
             else:
-                if verdict.allowed:
-                    for charge in charges:
-                        if charge.amount:
-                            await self._fallback.add(charge.key, charge.amount, charge.ttl_seconds)
+                for charge in charges:  # shadowed locally, for a failover mid-period
+                    if charge.seed is not None:
+                        await self._fallback.seed(charge.key, charge.seed, charge.ttl_seconds)
+                    if verdict.allowed and charge.amount:
+                        await self._fallback.add(charge.key, charge.amount, charge.ttl_seconds)
                 return verdict
         return await self._fallback.charge(charges)
 

@@ -96,3 +96,24 @@ def test_prompt_bound_covers_text_media_and_tools() -> None:
     )
     assert prompt_token_bound(image) == 8 + 2 + 2000 + len('[{"type": "function"}]')
     assert DEFAULT_OUTPUT_RESERVE == 4096
+
+
+async def test_a_counter_lost_mid_period_starts_again_from_the_spend_logged() -> None:
+    reads: list[str] = []
+
+    async def spent(scope: str, scope_id: str, since: datetime) -> int:
+        reads.append(scope_id)
+        return 4_000_000  # pico-USD already in llm_logs this day
+
+    store, clock = LocalCounters(), [0.0]
+    guard = BudgetGuard(store, spent, now=lambda: NOW, clock=lambda: clock[0])
+    who = principal(daily_budget_pico=5_000_000)
+    assert await guard.reserve(who, 900_000) is not None
+    store._values.clear()  # the shared counter is gone (a Redis restart)
+    with pytest.raises(BudgetExceeded):
+        await guard.reserve(who, 2_000_000)  # 4 + 2 > 5: not charged from zero
+    assert reads == ["k1"]  # read once, then cached
+    clock[0] += 61
+    with pytest.raises(BudgetExceeded):
+        await guard.reserve(who, 2_000_000)
+    assert reads == ["k1", "k1"]
