@@ -56,6 +56,7 @@ T = TypeVar("T")
 # string where an object belongs): the provider's fault, retried and fallen back like a 5xx.
 UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 INTERNAL = "The server had an error while processing your request."
+FAILED_ATTEMPT_MS = 30_000  # what a provider fault counts as in observed latency
 
 
 def unreadable(provider: str) -> UpstreamServerError:
@@ -251,6 +252,8 @@ class ChatCore:
                     last = exc
                     if _provider_fault(exc):
                         breaker.record_failure()
+                        # lowest_latency routes: a failing target is not a fast one
+                        self._latency.observe(target.info.id, FAILED_ATTEMPT_MS)
                     outcome.attempts.append(
                         Attempt(
                             target.provider, target.upstream, "error", exc.message, _ms(started)

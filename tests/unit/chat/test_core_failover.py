@@ -13,7 +13,11 @@ from switchboard.chat.resilience import Breakers, Resilience, RetryPolicy
 from switchboard.domain.catalog import ModelInfo
 from switchboard.domain.chat import ChatRequest, ChatResult
 from switchboard.providers.echo.adapter import EchoProvider
-from switchboard.providers.errors import UnsupportedInput, UpstreamBadRequest
+from switchboard.providers.errors import (
+    UnsupportedInput,
+    UpstreamBadRequest,
+    UpstreamServerError,
+)
 
 ELSEWHERE = ModelInfo("elsewhere", "m", 8192, 1, 1)
 
@@ -70,6 +74,19 @@ def test_a_model_the_provider_does_not_have_falls_back_to_the_next_model() -> No
     result, outcome = asyncio.run(core.complete(call(), context()))
     assert outcome.provider == "echo" and result.content.startswith("Echo")
     assert [a.status for a in outcome.attempts] == ["error", "success"]
+
+
+def test_a_failing_target_stops_looking_fast_to_lowest_latency_routes() -> None:
+    resilience = Resilience()
+    resilience.latency.observe(ELSEWHERE.id, 50)
+
+    class Broken(Deaf):
+        async def complete(self, request: ChatRequest) -> ChatResult:
+            raise UpstreamServerError("boom", provider="elsewhere", status=500)
+
+    core = core_with(Broken(), resilience)
+    asyncio.run(core.complete(call(), context()))
+    assert resilience.latency.estimate(ELSEWHERE.id) > 5_000
 
 
 def test_the_callers_own_deadline_does_not_trip_the_providers_circuit() -> None:
