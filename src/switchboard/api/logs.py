@@ -23,6 +23,7 @@ from switchboard.logs.query import (
     LogQuery,
     Scope,
     decode_cursor,
+    delete_scope,
     parse_moment,
     parse_query,
     scope_of,
@@ -144,11 +145,7 @@ class LogsServicer(logs_pb2_grpc.LogsServiceServicer):
             )
         principal = caller()
         query = delete_query(request)
-        scope = (
-            Scope(everything=True)
-            if principal.is_global
-            else Scope(organization_id=principal.organization_id)
-        )
+        scope = delete_scope(principal)
         async with self._sessions.begin() as session:
             deleted = await repo.delete_logs(session, query, scope)
             details = {**query.equals, "deleted": deleted}

@@ -41,11 +41,26 @@ class Scope:
 
 
 def scope_of(principal: Principal) -> Scope:
+    """A caller with no organization reads only its own records, whatever it may read in an
+    organization: "every record without an organization" is not an organization."""
     if LOGS_READ_ALL in principal.permissions:
         return Scope(everything=True)
-    if LOGS_READ_ORG in principal.permissions:
+    if LOGS_READ_ORG in principal.permissions and principal.organization_id:
         return Scope(organization_id=principal.organization_id)
+    return own_scope(principal)
+
+
+def own_scope(principal: Principal) -> Scope:
     return Scope(organization_id=principal.organization_id, user_id=principal.subject)
+
+
+def delete_scope(principal: Principal) -> Scope:
+    """What a caller may delete: everything (global), its organization, else its own."""
+    if principal.is_global:
+        return Scope(everything=True)
+    if principal.organization_id:
+        return Scope(organization_id=principal.organization_id)
+    return own_scope(principal)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ import grpc
 import pytest
 from fakes.calls import error_of
 from fakes.log_rows import insert_rows, log_row
+from sqlalchemy import func, select
 
+from switchboard.db.schema import LlmLog, UsageRollup
 from switchboard.money import pico_to_usd
 from switchboard.v1 import analytics_pb2, analytics_pb2_grpc, logs_pb2, logs_pb2_grpc
 
@@ -125,6 +127,24 @@ async def test_scope_and_deletes_are_reflected(running, seeded, make_key) -> Non
     assert observed(after.totals) == expected(
         [r for r in seeded if r["organization_id"] == "org-a"]
     )
+    assert await rollups_by_environment(running) == await logs_by_environment(running)
+
+
+async def rollups_by_environment(running) -> dict[str, int]:
+    """Daily all-users rollups per environment, zero rows left out."""
+    statement = (
+        select(UsageRollup.environment, func.sum(UsageRollup.requests))
+        .where(UsageRollup.granularity == "day", UsageRollup.user_id == "")
+        .group_by(UsageRollup.environment)
+    )
+    async with running.runtime.engine.connect() as connection:
+        return {env: int(n) for env, n in (await connection.execute(statement)).all() if n}
+
+
+async def logs_by_environment(running) -> dict[str, int]:
+    statement = select(LlmLog.environment, func.count()).group_by(LlmLog.environment)
+    async with running.runtime.engine.connect() as connection:
+        return dict((await connection.execute(statement)).all())
 
 
 @pytest.mark.parametrize(

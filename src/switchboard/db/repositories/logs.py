@@ -171,6 +171,7 @@ ROLLUP_COLUMNS = (
     LlmLog.provider,
     LlmLog.model,
     LlmLog.feature_name,
+    LlmLog.environment,
     LlmLog.prompt_tokens,
     LlmLog.completion_tokens,
     LlmLog.total_tokens,
@@ -181,19 +182,20 @@ ROLLUP_COLUMNS = (
 
 async def delete_logs(session: AsyncSession, query: LogQuery, scope: Scope) -> int:
     """Delete the matching records and take them out of the rollups (one transaction), so
-    analytics keep equalling the rows that remain."""
+    analytics keep equalling the rows that remain. A chunk at a time, and only what each
+    DELETE itself removed (RETURNING) is subtracted: a concurrent delete or retention purge
+    of the same rows cannot subtract them twice."""
     where = conditions(query, scope)
-    gone = (
-        (await session.execute(select(LlmLog.id, *ROLLUP_COLUMNS).where(*where))).mappings().all()
-    )
-    await rollups.add(await session.connection(), aggregate(gone, sign=-1))
-    # By id, so a record written meanwhile is neither deleted nor subtracted.
-    ids = [row["id"] for row in gone]
-    for start in range(0, len(ids), DELETE_CHUNK):
-        await session.execute(
-            delete(LlmLog).where(LlmLog.id.in_(ids[start : start + DELETE_CHUNK]))
-        )
-    return len(ids)
+    connection = await session.connection()
+    deleted = 0
+    while True:
+        chunk = list(await session.scalars(select(LlmLog.id).where(*where).limit(DELETE_CHUNK)))
+        if not chunk:
+            return deleted
+        removed = delete(LlmLog).where(LlmLog.id.in_(chunk)).returning(*ROLLUP_COLUMNS)
+        gone = (await session.execute(removed)).mappings().all()
+        await rollups.add(connection, aggregate(gone, sign=-1))
+        deleted += len(gone)
 
 
 async def delete_before(
