@@ -22,7 +22,7 @@ from switchboard.auth.principal import Principal
 from switchboard.context import current_principal, current_request_id
 from switchboard.db.repositories import api_keys, audit
 from switchboard.db.schema import ApiKey, AuditEvent
-from switchboard.errors import FailedPrecondition, InvalidRequest, NotFound
+from switchboard.errors import FailedPrecondition, Forbidden, InvalidRequest, NotFound
 from switchboard.money import pico_to_usd
 from switchboard.v1 import keys_pb2, keys_pb2_grpc
 
@@ -115,6 +115,20 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             raise NotFound(f"No API key with id {key_id!r}.", param="id")
         return row
 
+    async def _manageable(
+        self, session: AsyncSession, key_id: str, principal: Principal
+    ) -> ApiKey:
+        """A key the caller may revoke or rotate: in its reach, and holding nothing the caller
+        does not hold itself (rotating mints a key with the old one's permissions)."""
+        row = await self._owned(session, key_id, principal)
+        try:
+            issuing.grantable(list(row.permissions), principal)
+        except Forbidden:
+            raise Forbidden(
+                "This key holds permissions your key does not: you cannot revoke or rotate it."
+            ) from None
+        return row
+
     async def CreateKey(
         self, request: keys_pb2.CreateKeyRequest, context: grpc.aio.ServicerContext
     ) -> keys_pb2.ApiKey:
@@ -158,7 +172,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
     ) -> keys_pb2.ApiKey:
         principal = caller()
         async with self._sessions.begin() as session:
-            row = await self._owned(session, request.id, principal)
+            row = await self._manageable(session, request.id, principal)
             if row.revoked_at is None:
                 row.revoked_at = datetime.now(UTC)
                 audit.record(
@@ -183,7 +197,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
                 param="grace_period_seconds",
             )
         async with self._sessions.begin() as session:
-            old = await self._owned(session, request.id, principal)
+            old = await self._manageable(session, request.id, principal)
             if old.revoked_at is not None or old.replaced_by_id is not None:
                 raise FailedPrecondition("This key is revoked or already rotated.", param="id")
             new, secret = await issuing.issue_key(session, issuing.spec_of(old))

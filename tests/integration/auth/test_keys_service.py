@@ -79,6 +79,24 @@ async def test_nobody_grants_more_than_they_hold(make_key) -> None:
     assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
 
 
+async def test_a_weaker_key_can_neither_rotate_nor_revoke_a_stronger_one(make_key) -> None:
+    strong, _ = await make_key(
+        organization_id="org-s", permissions=["keys:write", "settings:write", "ai:chat"]
+    )
+    _, weak = await make_key(organization_id="org-s", permissions=["keys:write"])
+    stub = keys_pb2_grpc.KeysServiceStub(weak)
+    for call in (
+        stub.RotateKey(keys_pb2.RotateKeyRequest(id=strong.id)),  # would mint its permissions
+        stub.RevokeKey(keys_pb2.RevokeKeyRequest(id=strong.id)),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call
+        assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    peer, _ = await make_key(organization_id="org-s", permissions=["keys:write"])
+    rotated = await stub.RotateKey(keys_pb2.RotateKeyRequest(id=peer.id))  # no more than it holds
+    assert list(rotated.permissions) == ["keys:write"]
+
+
 async def test_another_organizations_key_is_not_found(running, make_key) -> None:
     other, _ = await make_key(organization_id="org-b", permissions=["ai:chat"])
     _, org_a_admin = await make_key(organization_id="org-a", permissions=["keys:write"])
