@@ -115,9 +115,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             raise NotFound(f"No API key with id {key_id!r}.", param="id")
         return row
 
-    async def _manageable(
-        self, session: AsyncSession, key_id: str, principal: Principal
-    ) -> ApiKey:
+    async def _manageable(self, session: AsyncSession, key_id: str, principal: Principal) -> ApiKey:
         """A key the caller may revoke or rotate: in its reach, and holding nothing the caller
         does not hold itself (rotating mints a key with the old one's permissions)."""
         row = await self._owned(session, key_id, principal)

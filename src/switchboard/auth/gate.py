@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from switchboard.auth.authenticator import Authenticator, Metadata
-from switchboard.auth.permissions import required_permissions
+from switchboard.auth.permissions import gateway_wide, required_permissions
 from switchboard.auth.principal import Principal
 from switchboard.errors import Forbidden
 from switchboard.limits.ratelimit import RateLimiter
@@ -27,4 +27,10 @@ class Gate:
             needed = " or ".join(required)
             rpc = method.rsplit("/", 1)[-1]
             raise Forbidden(f"This API key needs the permission {needed} to call {rpc}.")
+        if not principal.is_global and gateway_wide(method):
+            rpc = method.rsplit("/", 1)[-1]
+            raise Forbidden(
+                f"{rpc} changes settings of the whole gateway: it needs a global admin's key "
+                "(logs:read:all with settings:write)."
+            )
         return principal, await self._limiter.admit(principal)

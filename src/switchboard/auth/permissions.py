@@ -118,6 +118,19 @@ PUBLIC_PREFIXES = (
 )
 
 
+# Settings writes an organization's own admin may make; every other settings write changes the
+# whole gateway (providers and their credentials, models, prices, aliases, routes, features,
+# global settings) and needs a global admin (logs:read:all) besides settings:write.
+_ORGANIZATION_SETTINGS_WRITES = frozenset({"UpdateOrganizationSettings", "UpdateKeySettings"})
+
+
+def gateway_wide(method: str) -> bool:
+    if not method.startswith(_SETTINGS):
+        return False
+    name = method.removeprefix(_SETTINGS)
+    return not name.startswith(_SETTINGS_READS) and name not in _ORGANIZATION_SETTINGS_WRITES
+
+
 def required_permissions(method: str) -> tuple[str, ...] | None:
     """None for a public RPC; otherwise the permissions of which the caller needs one."""
     if method.startswith(PUBLIC_PREFIXES):

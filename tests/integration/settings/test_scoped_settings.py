@@ -104,6 +104,32 @@ async def test_another_organization_is_not_found_for_an_org_admin(make_key) -> N
     assert own.scope == "organization"
 
 
+async def test_an_org_admin_changes_its_organization_but_not_the_gateway(make_key) -> None:
+    _, channel = await make_key(
+        organization_id="org-t", permissions=["settings:read", "settings:write"]
+    )
+    stub = settings_pb2_grpc.SettingsServiceStub(channel)
+    own = await stub.UpdateOrganizationSettings(
+        settings_pb2.UpdateOrganizationSettingsRequest(settings=values(temperature=0.3))
+    )
+    assert own.scope == "organization"
+    for call in (
+        stub.UpdateGlobalSettings(
+            settings_pb2.UpdateGlobalSettingsRequest(settings=values(temperature=0.9))
+        ),
+        stub.CreateProvider(
+            settings_pb2.CreateProviderRequest(
+                name="evil", type="openai", base_url="https://example.com/v1"
+            )
+        ),
+        stub.DeleteProvider(settings_pb2.DeleteProviderRequest(id="anything")),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call
+        assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+        assert "whole gateway" in caught.value.details()
+
+
 async def test_validate_reports_errors_and_warnings(admin) -> None:
     answer = await admin.ValidateSettings(
         settings_pb2.ValidateSettingsRequest(
