@@ -178,9 +178,14 @@ class Upstream:
         """POST, then each server-sent event. Close it (contextlib.aclosing) when stopping early."""
         try:
             async with self.http.streams.post(
-                url, json=body, params=query, headers=headers, timeout=self.timeout
+                url,
+                json=body,
+                params=query,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,  # a redirect would carry the provider key elsewhere
             ) as response:
-                if response.status >= 400:
+                if response.status >= 300:  # redirects are not followed: an error too
                     raise await self.error(response)
                 async for event in sse_events(lines(response)):
                     yield event

@@ -4,7 +4,7 @@ from the providers table (one explicit dict, never an if-chain)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -28,7 +28,7 @@ class ProviderSpec:
     name: str
     type: str
     base_url: str
-    api_key: str
+    api_key: str = field(repr=False)  # never in a log line or traceback
     api_version: str = ""
     # Per-request read timeout in seconds; None keeps the shared client's default.
     timeout: float | None = None

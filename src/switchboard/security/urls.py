@@ -5,6 +5,7 @@ Loopback and private addresses are allowed: a local vLLM or Ollama is a real use
 from __future__ import annotations
 
 import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from switchboard.errors import InvalidRequest
@@ -15,6 +16,8 @@ METADATA_NETWORKS = (
     ipaddress.ip_network("fd00:ec2::254/128"),  # AWS IMDS over IPv6
     ipaddress.ip_network("100.100.100.200/32"),  # Alibaba Cloud metadata
 )
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
 MAX_URL_LENGTH = 2048
 
@@ -23,16 +26,30 @@ def _refuse(reason: str) -> InvalidRequest:
     return InvalidRequest(f"base_url {reason}", param="base_url")
 
 
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host names, also in the legacy IPv4 forms the resolver still accepts
+    (2852039166, 0xa9fea9fe, 169.254.43518, octal parts), and the IPv4 address inside an
+    IPv4-mapped, IPv4-compatible or NAT64 IPv6 one."""
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address in IPV4_COMPATIBLE or address in NAT64:
+            return ipaddress.IPv4Address(address.packed[-4:])
+    return address
+
+
 def _metadata_address(host: str) -> bool:
     if host.rstrip(".").lower() in METADATA_HOSTS:
         return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return any(address in network for network in METADATA_NETWORKS)
+    address = _address(host)
+    return address is not None and any(address in network for network in METADATA_NETWORKS)
 
 
 def check_base_url(url: str, *, allow_link_local: bool = False) -> str:

@@ -116,3 +116,33 @@ async def test_a_byte_order_mark_does_not_hide_the_first_event() -> None:
         await session.close()
         fake.stop()
     assert events == ['{"n": 1}', '{"n": 2}']
+
+
+class Redirecting(JsonHandler):
+    """A provider URL that redirects elsewhere (which would receive the provider key)."""
+
+    target = ""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self._record()
+        self.send_response(307)
+        self.send_header("location", self.target)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+
+async def test_a_stream_is_not_redirected_to_another_host(server) -> None:
+    Redirecting.target = f"http://localhost:{server.server_address[1]}/v1/chat/completions"
+    fake = FakeServer(Redirecting).start()
+    session = make_session()
+    try:
+        upstream = Upstream("fake", session, None, error_from_response)
+        url = f"{fake.base_url}/chat/completions"
+        with pytest.raises(UpstreamServerError, match="307"):
+            async for _ in upstream.events(url, headers={"x-api-key": "secret"}, body={}):
+                pass
+    finally:
+        await session.close()
+        fake.stop()
+    assert server.headers_seen == []  # the redirect target never heard from us
