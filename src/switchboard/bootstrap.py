@@ -46,6 +46,12 @@ def ensure_admin_key(config: Config) -> str:
             f"admin key: created on first start ({existing}...); it is shown only once. "
             "Set SWITCHBOARD_ADMIN_KEY to register a key of your own."
         )
+    if bootstrap_store.has_keys(config.database_url):
+        # The bootstrap admin was revoked: an operator's decision, not to be undone by a restart.
+        return (
+            "admin key: none generated (API keys exist; the bootstrap admin was revoked). "
+            "Create one with `python -m switchboard keys create` if you need it."
+        )
     key = generate_key()
     bootstrap_store.ensure_admin_key(
         config.database_url,

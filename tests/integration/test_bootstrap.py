@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -33,6 +34,18 @@ async def test_generated_key_is_shown_once_and_stored_as_a_digest(database_url, 
     async with sessions() as session:
         org = await session.get(Organization, row.organization_id)
     assert org.name == "default"
+
+
+async def test_a_revoked_bootstrap_admin_is_not_minted_again(database_url, sessions) -> None:
+    config = Config(database_url=database_url)
+    prepare(config)
+    async with sessions() as session, session.begin():
+        [row] = list(await session.scalars(select(ApiKey)))
+        row.revoked_at = datetime.now(UTC)
+    answer = prepare(config)
+    assert "none generated" in answer
+    assert not re.search(r"sk-sb-[0-9A-Za-z]{20,}", answer)
+    assert len(await stored_keys(sessions)) == 1
 
 
 async def test_key_from_the_environment_is_registered_once(database_url, sessions) -> None:

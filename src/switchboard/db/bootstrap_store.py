@@ -68,3 +68,9 @@ def admin_key_prefix(database_url: str, *, name: str) -> str | None:
             .order_by(ApiKey.created_at)
             .limit(1)
         )
+
+
+def has_keys(database_url: str) -> bool:
+    """Whether any API key was ever made (revoked ones too)."""
+    with _transaction(database_url) as session:
+        return session.scalar(select(ApiKey.id).limit(1)) is not None

@@ -97,6 +97,15 @@ async def test_a_weaker_key_can_neither_rotate_nor_revoke_a_stronger_one(make_ke
     assert list(rotated.permissions) == ["keys:write"]
 
 
+async def test_a_user_of_one_organization_cannot_be_given_a_key_in_another(make_key) -> None:
+    await make_key(organization_id="org-u1", user_id="shared-user")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await make_key(organization_id="org-u2", user_id="shared-user")
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    again, _ = await make_key(organization_id="org-u1", user_id="shared-user")
+    assert again.user_id == "shared-user"
+
+
 async def test_another_organizations_key_is_not_found(running, make_key) -> None:
     other, _ = await make_key(organization_id="org-b", permissions=["ai:chat"])
     _, org_a_admin = await make_key(organization_id="org-a", permissions=["keys:write"])

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from switchboard.auth.permissions import normalize
 from switchboard.auth.principal import Limits, Principal
 from switchboard.db.schema import ApiKey, Organization, User
+from switchboard.errors import Forbidden
 
 
 def new_key_row(
@@ -162,9 +163,15 @@ async def ensure_tenant(
     if organization_id and await session.get(Organization, organization_id) is None:
         session.add(Organization(id=organization_id, name=organization_id))
         await session.flush()
-    if user_id and await session.get(User, user_id) is None:
+    if not user_id:
+        return
+    user = await session.get(User, user_id)
+    if user is None:
         session.add(User(id=user_id, organization_id=organization_id, name=user_id))
         await session.flush()
+    elif user.organization_id != organization_id:
+        # Its logs, limits and budgets belong to that organization: not to be borrowed.
+        raise Forbidden(f"The user {user_id!r} belongs to another organization.", param="user_id")
 
 
 async def record_last_used(session: AsyncSession, used: Mapping[str, datetime]) -> None:
