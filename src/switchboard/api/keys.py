@@ -90,7 +90,7 @@ def spec_from(request: keys_pb2.CreateKeyRequest, granter: Principal) -> issuing
         name=issuing.name(request.name),
         permissions=issuing.grantable(list(request.permissions), granter),
         organization_id=issuing.organization_for(request.organization_id, granter),
-        user_id=request.user_id.strip() or None,
+        user_id=issuing.user_id(request.user_id),
         rate_limit_per_minute=issuing.limit(request.rate_limit_per_minute, "rate_limit_per_minute"),
         rate_limit_per_hour=issuing.limit(request.rate_limit_per_hour, "rate_limit_per_hour"),
         tokens_per_minute=issuing.limit(request.tokens_per_minute, "tokens_per_minute"),

@@ -51,14 +51,29 @@ def limit(value: int, param: str) -> int | None:
     return value or None
 
 
+MAX_BUDGET_USD = 1_000_000  # pico-USD of it fit a BIGINT with room to add a period's spend
+MAX_BUDGET_PICO = MAX_BUDGET_USD * 10**12
+MAX_USER_ID = 36
+
+
+def user_id(text: str) -> str | None:
+    cleaned = text.strip()
+    if len(cleaned) > MAX_USER_ID:
+        raise InvalidRequest(f"user_id must be at most {MAX_USER_ID} characters", param="user_id")
+    return cleaned or None
+
+
 def budget(text: str, param: str) -> int | None:
     """A decimal USD string -> pico-USD; empty = no budget."""
     if not text.strip():
         return None
     try:
-        return usd_to_pico(text)
+        pico = usd_to_pico(text)
     except InvalidPrice as exc:
         raise InvalidRequest(f"{param}: {exc}", param=param) from None
+    if pico > MAX_BUDGET_PICO:
+        raise InvalidRequest(f"{param}: at most ${MAX_BUDGET_USD:,}", param=param)
+    return pico
 
 
 def name(text: str) -> str:

@@ -50,6 +50,8 @@ async def test_create_returns_the_secret_once_and_stores_only_its_digest(running
         ({"rate_limit_per_minute": -1}, "rate_limit_per_minute"),
         ({"daily_budget_usd": "ten dollars"}, "daily_budget_usd"),
         ({"monthly_budget_usd": "-5"}, "monthly_budget_usd"),
+        ({"daily_budget_usd": "10000000"}, "daily_budget_usd"),  # beyond a BIGINT of pico
+        ({"user_id": "u" * 37}, "user_id"),
         ({"name": ""}, "name"),
     ],
 )

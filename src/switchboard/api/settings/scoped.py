@@ -154,10 +154,11 @@ class ScopedSettingsArea(SettingsArea):
     async def GetEffectiveSettings(
         self, request: settings_pb2.GetEffectiveSettingsRequest, context: grpc.aio.ServicerContext
     ) -> settings_pb2.GetEffectiveSettingsResponse:
+        key_id = await self._key_scope(request.key_id) if request.key_id else ""
         scope = Scope(
             organization_id=_organization_of(request.organization_id),
             feature_name=request.feature_name,
-            key_id=request.key_id,
+            key_id=key_id,
         )
         effective = self._deps.directory().settings.effective(scope)
         values, sources = effective_to_proto(effective)
