@@ -33,6 +33,7 @@ from switchboard.money import pico_to_usd
 from switchboard.v1 import logs_pb2, logs_pb2_grpc
 
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 10_000  # deeper pages by OFFSET rescan everything before them
 EXPORT_FORMATS = {"csv": "text/csv", "json": "application/json", "ndjson": "application/x-ndjson"}
 EXPORTS_PER_MINUTE = 6
 
@@ -62,24 +63,31 @@ class LogsServicer(logs_pb2_grpc.LogsServiceServicer):
         page = parse_page(request, default_limit=DEFAULT_LIMIT)
         assert page.limit is not None
         cursor = decode_cursor(request.page_token, query) if request.page_token else None
+        if cursor is None and page.offset > MAX_OFFSET:
+            raise InvalidRequest(
+                f"pages beyond the first {MAX_OFFSET} records are read with page_token",
+                param="page",
+            )
         scope = scope_of(caller())
         async with self._sessions() as session:
             rows, more = await repo.list_page(
                 session, query, scope, offset=page.offset, limit=page.limit, cursor=cursor
             )
             summary = await summarize(session, query, scope, self._shortest_retention_days())
+        token = repo.cursor_after(rows[-1], query).encode() if more and rows else ""
+        paging = pagination(page.number if cursor is None else 0, page.limit, summary.requests)
+        if cursor is not None:  # keyset pages have no number: the token says what follows
+            paging.has_next, paging.has_prev = bool(token), True
         return logs_pb2.ListLogsResponse(
             data=[render.entry(r) for r in rows],
-            pagination=pagination(
-                page.number if cursor is None else 0, page.limit, summary.requests
-            ),
+            pagination=paging,
             summary=logs_pb2.LogSummary(
                 total_requests=summary.requests,
                 total_cost_usd=pico_to_usd(summary.cost_pico),
                 total_tokens=summary.tokens,
                 average_latency_ms=round(summary.average_latency_ms, 3),
             ),
-            next_page_token=repo.cursor_after(rows[-1], query).encode() if more and rows else "",
+            next_page_token=token,
         )
 
     async def GetLog(

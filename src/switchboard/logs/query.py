@@ -83,11 +83,11 @@ def parse_moment(text: str, param: str, *, end: bool = False) -> datetime:
             moment = datetime.combine(day + timedelta(days=1) if end else day, time(), UTC)
             return moment
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31 plus a day, say
         raise InvalidRequest(
             f"{param} must be an ISO 8601 date or date-time, got {text!r}", param=param
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def parse_cost(text: str, param: str) -> int:
@@ -148,6 +148,18 @@ def decode_cursor(token: str, query: LogQuery) -> Cursor:
         raise InvalidRequest("page_token is malformed", param="page_token") from None
     if (sort_by, descending) != (query.sort_by, query.descending):
         raise InvalidRequest("page_token belongs to another sort order", param="page_token")
-    if not isinstance(row_id, str):
+    if not isinstance(row_id, str) or not _fits_sort(sort_by, value):
         raise InvalidRequest("page_token is malformed", param="page_token")
     return Cursor(sort_by, descending, value, row_id)
+
+
+def _fits_sort(sort_by: str, value: Any) -> bool:
+    """A cursor's value has its sort column's type: an aware ISO time, or an integer."""
+    if sort_by != "timestamp":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False

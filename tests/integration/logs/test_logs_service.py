@@ -106,6 +106,10 @@ async def test_filters_and_sorts(running, seeded, request_fields, expected) -> N
         ({"start_date": "yesterday"}, "start_date"),
         ({"min_cost": "cheap"}, "min_cost"),
         ({"page_token": "!!not-a-token"}, "page_token"),
+        ({"page_token": "WyJ0aW1lc3RhbXAiLCB0cnVlLCAiMjAyNi0xMS0wMVQwMDowMDowMCIsICJ4Il0"}, "page_token"),  # a naive time
+        ({"page_token": "WyJjb3N0IiwgdHJ1ZSwgeyJhIjogMX0sICJ4Il0", "sort_by": "cost"}, "page_token"),
+        ({"end_date": "9999-12-31", "start_date": "2026-01-01"}, "end_date"),
+        ({"page": 1000, "limit": 500}, "page"),
         ({"start_date": "2026-11-02", "end_date": "2026-11-01"}, "end_date"),
     ],
 )
@@ -137,6 +141,7 @@ async def test_keyset_pages_cover_everything_once(running, seeded, sort_by) -> N
         )
         seen += [e.id for e in page.data]
         token = page.next_page_token
+        assert page.pagination.has_next == bool(token)
         if not token:
             break
     assert sorted(seen) == sorted(r["id"] for r in seeded)
