@@ -4,7 +4,6 @@ export, delete."""
 from __future__ import annotations
 
 import base64
-
 import csv
 import io
 import json
