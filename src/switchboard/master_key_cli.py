@@ -1,9 +1,11 @@
 """`python -m switchboard rotate-master-key`: re-encrypt every provider credential under a new
 master key, in one transaction, without downtime.
 
-With keys in var/master.key: a new key is generated and put first, every credential is
-re-encrypted under it, then the old keys are dropped from the file. A running server re-reads
-the file when a credential stops decrypting, so it follows without a restart.
+With keys in var/master.key: a new key is generated and put first and every credential is
+re-encrypted under it. The old keys stay in the file: a running server still encrypts with the
+key it holds until it re-reads the file (when a credential stops decrypting), and what it
+writes meanwhile must stay readable. Drop them later, once every server has followed, with
+--drop-old.
 With SWITCHBOARD_MASTER_KEY ("new,old"): credentials are re-encrypted under its first key;
 remove the old keys from the variable afterwards (every replica already decrypts with both).
 """
@@ -30,9 +32,10 @@ from switchboard.security.secrets import (
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--keep-old",
+        "--drop-old",
         action="store_true",
-        help="with var/master.key: keep the old keys in the file after re-encrypting",
+        help="with var/master.key: drop the old keys from the file after re-encrypting "
+        "(only once no running server still encrypts with them)",
     )
 
 
@@ -67,7 +70,7 @@ async def run(config: Config, args: argparse.Namespace) -> int:
         keys = [Fernet.generate_key(), *old]
         write_key_file(path, keys)
         count = await reencrypt(config, Vault(keys))
-        if not args.keep_old:
+        if args.drop_old:
             write_key_file(path, keys[:1])
         print(f"re-encrypted {count} provider credential(s) under a new key in {path}")
         return 0

@@ -38,7 +38,7 @@ async def test_rotation_keeps_every_provider_working(running, capsys) -> None:
             before = {
                 p.name: p.encrypted_credentials for p in await session.scalars(select(Provider))
             }
-        code = await master_key_cli.run(config, argparse.Namespace(keep_old=False))
+        code = await master_key_cli.run(config, argparse.Namespace(drop_old=True))
         assert code == 0
         assert "re-encrypted 2 provider credential(s)" in capsys.readouterr().out
         new_keys = read_key_file(key_file(config.var_dir))
