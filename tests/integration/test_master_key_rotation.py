@@ -1,5 +1,6 @@
 """rotate-master-key: every credential re-encrypted under a new key in var/master.key, the old
-key gone, and a running server keeps calling its providers without a restart."""
+keys kept until --drop-old, and a running server keeps calling its providers without a
+restart."""
 
 from __future__ import annotations
 
@@ -54,3 +55,12 @@ async def test_rotation_keeps_every_provider_working(running, capsys) -> None:
         assert upstream.headers_seen[-1]["authorization"] == f"Bearer {SECRET}"
     finally:
         upstream.stop()
+
+
+async def test_the_old_keys_stay_until_dropped(running, capsys) -> None:
+    """A server that has not re-read the file yet encrypts with an old key: still readable."""
+    config = running.runtime.config
+    old_keys = read_key_file(key_file(config.var_dir))
+    assert await master_key_cli.run(config, argparse.Namespace(drop_old=False)) == 0
+    kept = read_key_file(key_file(config.var_dir))
+    assert kept[1:] == old_keys and kept[0] not in old_keys
