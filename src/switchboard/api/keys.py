@@ -200,10 +200,10 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
                 raise FailedPrecondition("This key is revoked or already rotated.", param="id")
             new, secret = await issuing.issue_key(session, issuing.spec_of(old))
             now = datetime.now(UTC)
-            old.replaced_by_id = new.id
-            old.grace_until = now + timedelta(seconds=grace)
-            if grace == 0:
-                old.revoked_at = now
+            grace_until = now + timedelta(seconds=grace)
+            revoked_at = now if grace == 0 else None
+            if not await api_keys.mark_rotated(session, old.id, new.id, grace_until, revoked_at):
+                raise FailedPrecondition("This key is revoked or already rotated.", param="id")
             details = {"replaced_by": new.id, "grace_period_seconds": grace}
             audit.record(
                 session, principal, "key.rotate", ("api_key", old.id), current_request_id(), details

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 import pytest
 from fakes.calls import chat, error_of
@@ -185,3 +187,17 @@ async def test_list_rejects_out_of_range_limits(running) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await keys(running).ListKeys(keys_pb2.ListKeysRequest(limit=limit))
         assert error_of(caught.value)["param"] == "limit"
+
+
+async def test_concurrent_rotations_of_one_key_make_one_successor(running, make_key) -> None:
+    old, _ = await make_key()
+    stub = keys(running)
+    results = await asyncio.gather(
+        *(stub.RotateKey(keys_pb2.RotateKeyRequest(id=old.id)) for _ in range(4)),
+        return_exceptions=True,
+    )
+    rotated = [r for r in results if isinstance(r, keys_pb2.ApiKey)]
+    refused = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
+    assert len(rotated) == 1 and len(rotated) + len(refused) == 4
+    for error in refused:  # a clear 400, never a 500 or a second live successor
+        assert error.code() is grpc.StatusCode.FAILED_PRECONDITION

@@ -186,3 +186,21 @@ async def record_last_used(session: AsyncSession, used: Mapping[str, datetime]) 
     )
     params = [{"key_id": key_id, "used_at": when} for key_id, when in used.items()]
     await session.execute(statement, params)
+
+
+async def mark_rotated(
+    session: AsyncSession,
+    old_id: str,
+    new_id: str,
+    grace_until: datetime,
+    revoked_at: datetime | None,
+) -> bool:
+    """Point a live, not yet rotated key at its successor; False if another rotation or a
+    revocation got there first (one conditional UPDATE: concurrent rotations cannot both win)."""
+    result = await session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == old_id, ApiKey.replaced_by_id.is_(None), ApiKey.revoked_at.is_(None))
+        .values(replaced_by_id=new_id, grace_until=grace_until, revoked_at=revoked_at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
