@@ -87,6 +87,14 @@ def merge_buckets(
     return [(key, dict(sums)) for key, sums in merged.items()]
 
 
+def whole_hours(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The window widened to whole UTC hours, the rollups' resolution: a partial first hour
+    counts whole (it was left out) and so does a partial last one (as it already did)."""
+    floor = start.replace(minute=0, second=0, microsecond=0)
+    top = end.replace(minute=0, second=0, microsecond=0)
+    return floor, top if top == end else top + timedelta(hours=1)
+
+
 def _window_of(request: analytics_pb2.GetUsageRequest, scope: Scope) -> repo.Window:
     if not request.start_date:
         raise InvalidRequest("start_date is required", param="start_date")
@@ -96,6 +104,10 @@ def _window_of(request: analytics_pb2.GetUsageRequest, scope: Scope) -> repo.Win
     end = parse_moment(request.end_date, "end_date", end=True)
     if end <= start:
         raise InvalidRequest("end_date must be after start_date", param="end_date")
+    try:
+        start, end = whole_hours(start, end)
+    except OverflowError:
+        raise InvalidRequest("end_date is too far in the future", param="end_date") from None
     if request.group_by and request.group_by not in (*TIME_GROUPS, *DIMENSION_GROUPS):
         raise InvalidRequest(
             "group_by must be day, week, month, provider, model or feature", param="group_by"

@@ -113,6 +113,17 @@ async def test_an_hour_window_and_filters(running, seeded) -> None:
     assert observed(usage.totals) == expected(inside)
 
 
+async def test_a_window_inside_hours_counts_those_whole_hours(running, seeded) -> None:
+    request = analytics_pb2.GetUsageRequest(
+        start_date="2026-11-01T14:30:00Z", end_date="2026-11-01T19:10:00+00:00"
+    )
+    usage = await stub(running.channel).GetUsage(request)
+    start, end = datetime(2026, 11, 1, 14, tzinfo=UTC), datetime(2026, 11, 1, 20, tzinfo=UTC)
+    inside = [r for r in seeded if start <= r["created_at"] < end]
+    assert len(inside) == 2  # 14:00 (in the partial first hour) and 19:00
+    assert observed(usage.totals) == expected(inside)
+
+
 async def test_scope_and_deletes_are_reflected(running, seeded, make_key) -> None:
     _, org_b = await make_key(organization_id="org-b", permissions=["logs:read:organization"])
     request = analytics_pb2.GetUsageRequest(start_date="2026-11-01", end_date="2026-11-30")
