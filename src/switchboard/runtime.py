@@ -24,6 +24,7 @@ from switchboard.chat.directory import Directory, DirectoryHolder, Router, load_
 from switchboard.chat.resilience import Resilience
 from switchboard.config import Config
 from switchboard.db.engine import create_engine_from_url, ping, session_factory
+from switchboard.db.repositories import audit
 from switchboard.db.repositories.api_keys import load_principal, record_last_used
 from switchboard.db.repositories.logs import delete_before
 from switchboard.db.repositories.spend import spent_since
@@ -189,6 +190,9 @@ class Runtime:
         purged += await self._purge(cutoff, except_organizations=list(retention.organizations))
         if purged:
             log.info("retention: deleted %d log records", purged)
+            details = {"deleted": purged, "retention_days": retention.days}
+            async with self.sessions.begin() as session:
+                audit.record(session, None, "logs.retention", ("llm_logs", ""), "", details)
         return purged
 
     async def _purge(self, cutoff: datetime, **which: Any) -> int:

@@ -16,8 +16,10 @@ from fakes.calls import chat, error_of
 from fakes.log_rows import insert_rows, log_row
 from fakes.seed import logged
 from prometheus_client import generate_latest
+from sqlalchemy import select
 
 from switchboard.db.repositories.settings import put_scope
+from switchboard.db.schema import AuditEvent
 from switchboard.v1 import (
     keys_pb2,
     keys_pb2_grpc,
@@ -311,6 +313,11 @@ async def test_retention_follows_global_and_organization_settings(running) -> No
     left = await logs(running.channel).ListLogs(logs_pb2.ListLogsRequest())
     assert [e.id for e in left.data] == [rows[1]["id"]]
     assert left.summary.total_requests == 1  # the purged rows' rollups are not counted
+    async with running.runtime.sessions() as session:
+        [event] = list(
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "logs.retention"))
+        )
+    assert event.details["deleted"] == 3
 
 
 async def test_call_metrics_are_exported(running) -> None:
