@@ -96,7 +96,7 @@ def spec_from(request: keys_pb2.CreateKeyRequest, granter: Principal) -> issuing
         tokens_per_minute=issuing.limit(request.tokens_per_minute, "tokens_per_minute"),
         daily_budget_pico_usd=issuing.budget(request.daily_budget_usd, "daily_budget_usd"),
         monthly_budget_pico_usd=issuing.budget(request.monthly_budget_usd, "monthly_budget_usd"),
-        expires_at=issuing.expiry(expires, now),
+        expires_at=issuing.expiry(expires, now, granter),
     )
 
 

@@ -83,9 +83,15 @@ def name(text: str) -> str:
     return cleaned
 
 
-def expiry(moment: datetime | None, now: datetime) -> datetime | None:
+def expiry(
+    moment: datetime | None, now: datetime, granter: Principal | None = None
+) -> datetime | None:
+    """When the new key stops working: never after the key that creates it."""
     if moment is not None and moment <= now:
         raise InvalidRequest("expires_at must be in the future", param="expires_at")
+    ceiling = granter.expires_at if granter is not None else None
+    if ceiling is not None and (moment is None or moment > ceiling):
+        return ceiling
     return moment
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
 from fakes.calls import chat, error_of
+from google.protobuf import timestamp_pb2
 from sqlalchemy import select
 
 from switchboard.auth.keys import key_digest, looks_like_key
@@ -201,3 +203,16 @@ async def test_concurrent_rotations_of_one_key_make_one_successor(running, make_
     assert len(rotated) == 1 and len(rotated) + len(refused) == 4
     for error in refused:  # a clear 400, never a 500 or a second live successor
         assert error.code() is grpc.StatusCode.FAILED_PRECONDITION
+
+
+async def test_a_key_never_outlives_the_key_that_created_it(make_key) -> None:
+    expires = timestamp_pb2.Timestamp()
+    expires.FromDatetime(datetime.now(UTC) + timedelta(hours=1))
+    granter, channel = await make_key(
+        name="temp", permissions=["keys:write", "ai:chat"], expires_at=expires
+    )
+    child = await keys_pb2_grpc.KeysServiceStub(channel).CreateKey(
+        keys_pb2.CreateKeyRequest(name="child", permissions=["ai:chat"])
+    )
+    assert child.HasField("expires_at")
+    assert child.expires_at.ToDatetime() == granter.expires_at.ToDatetime()
