@@ -135,9 +135,10 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
         async with self._sessions.begin() as session:
             row, secret = await issuing.issue_key(session, spec)
             details = {"name": spec.name, "permissions": spec.permissions, "prefix": row.prefix}
-            audit.record(
+            event = audit.record(
                 session, principal, "key.create", ("api_key", row.id), current_request_id(), details
             )
+            event.organization_id = row.organization_id  # filed under the key's organization
             return key_to_proto(row, secret)
 
     async def ListKeys(
@@ -173,9 +174,10 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             row = await self._manageable(session, request.id, principal)
             if row.revoked_at is None:
                 row.revoked_at = datetime.now(UTC)
-                audit.record(
+                event = audit.record(
                     session, principal, "key.revoke", ("api_key", row.id), current_request_id()
                 )
+                event.organization_id = row.organization_id
             answer = key_to_proto(row)
         self._authenticator.forget(row.id)
         return answer
@@ -205,9 +207,10 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             if not await api_keys.mark_rotated(session, old.id, new.id, grace_until, revoked_at):
                 raise FailedPrecondition("This key is revoked or already rotated.", param="id")
             details = {"replaced_by": new.id, "grace_period_seconds": grace}
-            audit.record(
+            event = audit.record(
                 session, principal, "key.rotate", ("api_key", old.id), current_request_id(), details
             )
+            event.organization_id = old.organization_id
             answer = key_to_proto(new, secret)
         self._authenticator.forget(old.id)
         return answer

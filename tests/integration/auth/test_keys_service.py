@@ -216,3 +216,18 @@ async def test_a_key_never_outlives_the_key_that_created_it(make_key) -> None:
     )
     assert child.HasField("expires_at")
     assert child.expires_at.ToDatetime() == granter.expires_at.ToDatetime()
+
+
+async def test_what_a_global_admin_does_to_a_key_is_in_that_organizations_audit(
+    running, make_key
+) -> None:
+    target, _ = await make_key(organization_id="org-audit", permissions=["ai:chat"])
+    await keys(running).RevokeKey(keys_pb2.RevokeKeyRequest(id=target.id))  # the global admin
+    _, org_admin = await make_key(organization_id="org-audit", permissions=["settings:read"])
+    events = await keys_pb2_grpc.KeysServiceStub(org_admin).ListAuditEvents(
+        keys_pb2.ListAuditEventsRequest()
+    )
+    assert {e.action for e in events.data if e.target_id == target.id} == {
+        "key.create",
+        "key.revoke",
+    }
