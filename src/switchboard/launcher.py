@@ -92,6 +92,9 @@ def banner(config: Config, admin_line: str, logs: Path) -> str:
     )
 
 
+SERVER_STOP_SECONDS = 20.0  # its own grace (5 s) + last key and log writes (3 s each) + slack
+
+
 class _Stop:
     def __init__(self) -> None:
         self.requested = False
@@ -100,10 +103,7 @@ class _Stop:
         self.requested = True
 
 
-def supervise(server: subprocess.Popen[bytes], envoy: EnvoyProcess, logs: Path) -> int:
-    stop = _Stop()
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+def supervise(server: subprocess.Popen[bytes], envoy: EnvoyProcess, logs: Path, stop: _Stop) -> int:
     while not stop.requested:
         if server.poll() is not None:
             print(
@@ -123,23 +123,32 @@ def run(config: Config, prepare: Callable[[Config], str]) -> int:
     if taken:
         print(f"switchboard: {taken}", file=sys.stderr)
         return EXIT_PORT_TAKEN
+    stop = _Stop()  # from here on a signal stops the children too (SIGHUP: the terminal closed)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     admin_line = prepare(config)
+    print(f"switchboard: {admin_line}", flush=True)  # shown even if a later step fails
     logs = config.var_dir / "log"
-    server = start_server(logs / "server.log")
-    envoy = EnvoyProcess(
-        render_config(config, DESCRIPTOR, ENVOY_DIR, config.var_dir / "envoy"),
-        config.envoy_admin_port,
-        logs / "envoy.log",
-    )
+    server: subprocess.Popen[bytes] | None = None
+    envoy: EnvoyProcess | None = None
     try:
+        server = start_server(logs / "server.log")
+        envoy = EnvoyProcess(
+            render_config(config, DESCRIPTOR, ENVOY_DIR, config.var_dir / "envoy"),
+            config.envoy_admin_port,
+            logs / "envoy.log",
+        )
         wait_for_grpc(config.grpc_addr, server, logs / "server.log")
         envoy.start()
         envoy.wait_ready(STARTUP_TIMEOUT_SECONDS)
         print(banner(config, admin_line, logs), flush=True)
-        return supervise(server, envoy, logs)
-    except (EnvoyError, StartupError) as exc:
+        return supervise(server, envoy, logs, stop)
+    except (EnvoyError, StartupError, OSError) as exc:
         print(f"switchboard: {exc}", file=sys.stderr)
         return EXIT_CHILD_FAILED
     finally:
-        envoy.stop()
-        stop_process(server, grace=10.0)
+        # The server first: it finishes the RPCs in flight (REST ones too, through Envoy, which
+        # is still up) and writes or spools its log records; then Envoy.
+        stop_process(server, grace=SERVER_STOP_SECONDS)
+        if envoy is not None:
+            envoy.stop()

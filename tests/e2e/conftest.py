@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,3 +146,20 @@ def stack(
     assert "stopping" in output
     for secret in (UPSTREAM_KEY, SETTINGS_SECRET):
         assert secret not in output
+
+
+@pytest.fixture
+def own_stack(tmp_path: Path) -> Iterator[Callable[[FakeOpenAI], Stack]]:
+    """A stack of the test's own (SQLite), for tests that stop it; stopped if still running."""
+    started: list[Stack] = []
+
+    def start(upstream: FakeOpenAI) -> Stack:
+        started.append(
+            start_stack(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "var", upstream)
+        )
+        return started[-1]
+
+    yield start
+    for stack in started:
+        if stack.process.poll() is None:
+            stop_stack(stack)
