@@ -180,18 +180,27 @@ class DirectoryHolder:
         self._interval = interval
         self.current = Directory(adapters={}, models={})
         self._task: asyncio.Task[None] | None = None
+        self._started = 0  # loads begun
+        self._stored = 0  # the load whose snapshot is current
 
     async def start(self) -> None:
         await self.refresh()
         self._task = asyncio.create_task(self._refresh_forever())
 
     async def refresh(self) -> None:
+        """Load a snapshot; one begun earlier than the current one's never replaces it (a slow
+        background load must not undo the refresh an admin's write just made)."""
+        self._started += 1
+        number = self._started
         try:
-            self.current = await self._loader()
+            loaded = await self._loader()
         except Exception:  # keep serving the last good snapshot while the database is away
             log.warning(
                 "could not refresh the provider directory; keeping the last one", exc_info=True
             )
+            return
+        if number > self._stored:
+            self.current, self._stored = loaded, number
 
     async def _refresh_forever(self) -> None:
         while True:
