@@ -74,14 +74,18 @@ def default_database_url(var_dir: Path) -> str:
     return f"sqlite:///{var_dir / 'switchboard.db'}"
 
 
+# The password runs to the authority's last "@" (it may hold an unencoded "@" itself).
 _PASSWORD_IN_URL = re.compile(
-    r"(?P<head>[a-z0-9+]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@)", re.IGNORECASE
+    r"(?P<head>[a-z0-9+]+://[^:/@]*:)(?P<password>[^/]*)(?P<tail>@)", re.IGNORECASE
 )
+_PASSWORD_IN_QUERY = re.compile(r"(?P<head>[?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def mask_url_password(url: str) -> str:
-    """Replace the password of a URL such as postgresql://user:secret@host/db with ***."""
-    return _PASSWORD_IN_URL.sub(r"\g<head>***\g<tail>", url)
+    """Replace the password of a URL such as postgresql://user:secret@host/db (or one given as
+    ?password=..., which libpq accepts) with ***."""
+    masked = _PASSWORD_IN_URL.sub(r"\g<head>***\g<tail>", url)
+    return _PASSWORD_IN_QUERY.sub(r"\g<head>***", masked)
 
 
 def _redaction_rules(raw: str | None) -> tuple[str, ...]:

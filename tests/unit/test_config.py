@@ -42,4 +42,7 @@ def test_password_is_masked() -> None:
     assert "s3cr" not in masked
     assert masked == "postgresql+psycopg://app:***@db.internal:5432/sb"
     assert mask_url_password("sqlite:///var/switchboard.db") == "sqlite:///var/switchboard.db"
+    assert mask_url_password("postgresql://app:p@ss@db/sb") == "postgresql://app:***@db/sb"
+    in_query = mask_url_password("postgresql://app@db/sb?sslmode=require&password=hunter2")
+    assert "hunter2" not in in_query and in_query.endswith("&password=***")
     assert Config(database_url=url).safe_database_url == masked
