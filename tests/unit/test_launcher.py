@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import socket
 
-from switchboard._ports import free_port
+from switchboard._ports import free_port, port_is_free
 from switchboard.config import Config
 from switchboard.launcher import taken_port_message
 
@@ -38,3 +38,17 @@ def test_each_taken_port_names_its_variable() -> None:
                 f"port {port} ({variable}) is already in use; "
                 f"stop what is using it or set {variable}"
             )
+
+
+def test_a_port_whose_last_connection_is_in_time_wait_counts_as_free() -> None:
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = listener.accept()
+    accepted.close()  # the server side closes first: its end lingers in TIME_WAIT
+    client.close()
+    listener.close()
+    assert port_is_free("127.0.0.1", port)
