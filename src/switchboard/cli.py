@@ -8,10 +8,13 @@ import logging
 import sys
 from collections.abc import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from switchboard import config_import, keys_cli, launcher, master_key_cli
 from switchboard.bootstrap import migrate_database, prepare
 from switchboard.config import Config, ConfigError
-from switchboard.db.errors import DatabaseUnavailable
+from switchboard.db.errors import DatabaseUnavailable, describe_connect_error
+from switchboard.security.secrets import SecretsError
 from switchboard.server import ServerStartError, serve
 
 try:
@@ -89,10 +92,17 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         config = Config.from_env()
-        handler, _ = COMMANDS[args.command]
-        return handler(config, args)
-    except (ConfigError, DatabaseUnavailable) as exc:
+    except ConfigError as exc:
         print(f"switchboard: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    handler, _ = COMMANDS[args.command]
+    try:
+        return handler(config, args)
+    except (ConfigError, DatabaseUnavailable, SecretsError) as exc:
+        print(f"switchboard: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SQLAlchemyError as exc:  # a command's database went away: one line, no password
+        print(f"switchboard: {describe_connect_error(config.database_url, exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 0

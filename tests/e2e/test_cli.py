@@ -27,9 +27,9 @@ def switchboard(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[
 
 def test_missing_postgres_is_one_line_with_the_password_masked(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://app:hunter2@127.0.0.1:{free_port()}/switchboard"
-    for command in ("migrate", "run"):
+    for command in (("migrate",), ("run",), ("keys", "list")):
         result = switchboard(
-            command,
+            *command,
             env={
                 "SWITCHBOARD_DATABASE_URL": url,
                 "SWITCHBOARD_VAR_DIR": str(tmp_path),
