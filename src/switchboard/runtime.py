@@ -94,7 +94,7 @@ class Runtime:
         redis = _redis_client(config.redis_url)
         counters = _counters(redis, metrics)
         limiter = RateLimiter(counters)
-        directory = DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS)
+        directory = DirectoryHolder(load, DIRECTORY_REFRESH_SECONDS, providers)
         return cls(
             config=config,
             engine=engine,
@@ -182,6 +182,8 @@ class Runtime:
     async def purge_expired_logs(self) -> int:
         """Delete log records past their organization's retention, or the global one (rollups
         keep their sums)."""
+        if not self.directory.loaded:  # per-organization retention is not known yet
+            return 0
         retention, now = self.retention(), datetime.now(UTC)
         purged = 0
         for organization, days in retention.organizations.items():

@@ -172,12 +172,23 @@ async def load_directory(
     return Directory(adapters, models, aliases, routes, settings)
 
 
+async def builtin_directory(builtins: Mapping[str, Provider]) -> Directory:
+    models = {m.id: m for b in builtins.values() for m in await b.list_models()}
+    return Directory(dict(builtins), models)
+
+
 class DirectoryHolder:
     """The current snapshot, refreshed in the background every `interval` seconds."""
 
-    def __init__(self, loader: Callable[[], Awaitable[Directory]], interval: float) -> None:
+    def __init__(
+        self,
+        loader: Callable[[], Awaitable[Directory]],
+        interval: float,
+        builtins: Mapping[str, Provider] | None = None,
+    ) -> None:
         self._loader = loader
         self._interval = interval
+        self._builtins = builtins or {}
         self.current = Directory(adapters={}, models={})
         self._task: asyncio.Task[None] | None = None
         self._started = 0  # loads begun
@@ -185,7 +196,14 @@ class DirectoryHolder:
 
     async def start(self) -> None:
         await self.refresh()
+        if not self.loaded:  # the database is away at startup: serve the built-in models
+            self.current = await builtin_directory(self._builtins)
         self._task = asyncio.create_task(self._refresh_forever())
+
+    @property
+    def loaded(self) -> bool:
+        """A snapshot from the database is current (not just the built-ins)."""
+        return self._stored > 0
 
     async def refresh(self) -> None:
         """Load a snapshot; one begun earlier than the current one's never replaces it (a slow

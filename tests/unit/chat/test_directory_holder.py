@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from switchboard.chat.directory import Directory, DirectoryHolder
+from switchboard.providers.registry import builtin_providers
 
 
 def test_a_stale_slow_load_does_not_undo_a_newer_snapshot() -> None:
@@ -47,3 +48,17 @@ def test_a_failed_load_keeps_the_last_good_snapshot() -> None:
         return holder.current
 
     assert asyncio.run(scenario()) is good
+
+
+def test_with_the_database_away_at_start_the_built_in_models_are_served() -> None:
+    async def away() -> Directory:
+        raise ConnectionError("database away")
+
+    async def scenario() -> DirectoryHolder:
+        holder = DirectoryHolder(away, interval=60, builtins=builtin_providers())
+        await holder.start()
+        await holder.stop()
+        return holder
+
+    holder = asyncio.run(scenario())
+    assert "echo/echo-1" in holder.current.models and not holder.loaded
