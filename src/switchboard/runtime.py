@@ -18,7 +18,7 @@ from switchboard.api.settings.base import SettingsDeps
 from switchboard.auth.authenticator import Authenticator
 from switchboard.auth.gate import Gate
 from switchboard.auth.principal import Principal
-from switchboard.catalog import ModelCatalog, stored_models
+from switchboard.catalog import ModelCatalog
 from switchboard.chat.core import ChatCore
 from switchboard.chat.directory import Directory, DirectoryHolder, Router, load_directory
 from switchboard.chat.resilience import Resilience
@@ -167,7 +167,7 @@ class Runtime:
                 log.warning("could not record keys' last use; will retry", exc_info=True)
 
     def catalog(self) -> ModelCatalog:
-        return ModelCatalog(self.providers, stored_models(self.sessions))
+        return ModelCatalog(lambda: self.directory.current)
 
     def health_checker(self) -> HealthChecker:
         async def database() -> None:
