@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +12,8 @@ from switchboard.providers.base import Provider
 CHECK_TIMEOUT_SECONDS = 2.0
 
 Probe = Callable[[], Awaitable[None]]
+# (the configured providers' names now, whether a provider's circuit is open)
+ProviderStates = tuple[Callable[[], Iterable[str]], Callable[[str], bool]]
 
 
 @dataclass(frozen=True)
@@ -54,20 +56,35 @@ async def _provider_ok(provider: Provider) -> bool:
 
 
 class HealthChecker:
+    """Built-in providers are asked (in process); configured ones are reported by their
+    circuit breakers, so an unauthenticated health call never sends a request upstream."""
+
     def __init__(
-        self, database: Probe, redis: Probe | None, providers: Mapping[str, Provider]
+        self,
+        database: Probe,
+        redis: Probe | None,
+        builtins: Mapping[str, Provider],
+        configured: ProviderStates | None = None,
     ) -> None:
         self._database = database
         self._redis = redis
-        self._providers = providers
+        self._builtins = builtins
+        self._configured = configured
 
     async def check(self) -> HealthReport:
         now = datetime.now(UTC)
         redis_ok = None if self._redis is None else await _passes(self._redis)
         statuses = [
             ProviderStatus(name, await _provider_ok(provider), now)
-            for name, provider in self._providers.items()
+            for name, provider in self._builtins.items()
         ]
+        if self._configured is not None:
+            names, circuit_open = self._configured
+            statuses += [
+                ProviderStatus(name, not circuit_open(name), now)
+                for name in names()
+                if name not in self._builtins
+            ]
         return HealthReport(
             database_ok=await _passes(self._database),
             redis_ok=redis_ok,

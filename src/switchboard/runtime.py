@@ -173,7 +173,11 @@ class Runtime:
         async def database() -> None:
             await ping(self.engine)
 
-        return HealthChecker(database, _redis_probe(self.redis), self.providers)
+        def configured() -> list[str]:  # the directory's snapshot of the moment
+            return list(self.directory.current.adapters)
+
+        states = (configured, self.resilience.circuit_open)
+        return HealthChecker(database, _redis_probe(self.redis), self.providers, states)
 
     def retention(self) -> Retention:
         """Days to keep log records: the settings' (global, per organization), else the env's."""

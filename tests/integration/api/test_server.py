@@ -6,11 +6,13 @@ import json
 
 import grpc
 import pytest
+from fakes.seed import UPSTREAM_KEY, PricedModel, ProviderSeed, seed_provider
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
+from switchboard.catalog import ModelCatalog
 from switchboard.v1 import (
     health_pb2 as sb_health,
 )
@@ -118,10 +120,10 @@ async def test_paging_the_catalog(running) -> None:
 async def test_unexpected_errors_are_internal_and_leak_nothing(
     running, caplog, monkeypatch
 ) -> None:
-    async def explode() -> list:
+    async def explode(self, provider: str = "") -> list:
         raise RuntimeError("boom with secret sk-sb-leakyleakyleaky")
 
-    monkeypatch.setattr(running.runtime.providers["echo"], "list_models", explode)
+    monkeypatch.setattr(ModelCatalog, "list_models", explode)
     stub = models_pb2_grpc.ModelsServiceStub(running.channel)
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.ListModels(models_pb2.ListModelsRequest())
@@ -153,3 +155,21 @@ async def test_health_is_unavailable_with_the_report_when_the_database_is_down(s
     assert body["status"] == "unhealthy"
     assert body["services"]["database"] == "unhealthy"
     assert "pw@" not in json.dumps(body)
+
+
+async def test_configured_providers_are_reported_by_their_circuit_not_probed(running) -> None:
+    seed = ProviderSeed("acme-health", "http://127.0.0.1:9/v1", UPSTREAM_KEY, [PricedModel("ok")])
+    seed_provider(running.runtime.config.database_url, running.runtime.vault, seed)
+    await running.runtime.directory.refresh()
+    stub = sb_health_grpc.HealthServiceStub(running.channel)
+    report = await stub.GetHealth(sb_health.GetHealthRequest())
+    statuses = {p.provider: p.status for p in report.services.llm_providers}
+    assert statuses["acme-health"] == "available"  # nothing was sent to port 9
+    breaker = running.runtime.resilience.breakers.get("acme-health")
+    for _ in range(breaker.threshold):
+        breaker.record_failure()
+    report = await stub.GetHealth(sb_health.GetHealthRequest())
+    statuses = {p.provider: p.status for p in report.services.llm_providers}
+    assert statuses["acme-health"] != "available"
+    assert report.status == "degraded"
+    breaker.record_success()
