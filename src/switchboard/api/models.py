@@ -9,6 +9,8 @@ from switchboard.api.paging import offset_page
 from switchboard.catalog import ModelCatalog
 from switchboard.v1 import models_pb2, models_pb2_grpc
 
+PAGE_LIMIT = 100
+
 
 class ModelsServicer(models_pb2_grpc.ModelsServiceServicer):
     def __init__(self, catalog: ModelCatalog) -> None:
@@ -17,7 +19,9 @@ class ModelsServicer(models_pb2_grpc.ModelsServiceServicer):
     async def ListModels(
         self, request: models_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> models_pb2.ListModelsResponse:
-        page = offset_page(request, default_limit=None)
+        # Everything at once, as OpenAI's /models; pages of PAGE_LIMIT once a page is asked for.
+        paged = request.HasField("page")
+        page = offset_page(request, default_limit=PAGE_LIMIT if paged else None)
         models = await self._catalog.list_models(request.provider)
         end = len(models) if page.limit is None else page.offset + page.limit
         return models_pb2.ListModelsResponse(

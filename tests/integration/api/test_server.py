@@ -115,6 +115,9 @@ async def test_paging_the_catalog(running) -> None:
     assert [m.id for m in first.data] == ["echo/echo-1"]
     second = await stub.ListModels(models_pb2.ListModelsRequest(page=2, limit=1))
     assert list(second.data) == []
+    # A page without a limit is a page of 100, so paging on `page` alone comes to an end.
+    assert len((await stub.ListModels(models_pb2.ListModelsRequest(page=1))).data) == 1
+    assert list((await stub.ListModels(models_pb2.ListModelsRequest(page=2))).data) == []
 
 
 async def test_unexpected_errors_are_internal_and_leak_nothing(
