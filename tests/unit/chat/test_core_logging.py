@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from switchboard.chat.core import ChatCore
 from switchboard.chat.directory import Directory
 from switchboard.chat.outcome import CallContext, Outcome
@@ -65,42 +67,30 @@ class SlowSettle:
         await self.release.wait()
 
 
-def test_a_call_whose_client_goes_away_while_it_settles_is_logged_once() -> None:
+async def _answer(core: ChatCore) -> None:
+    await core.complete(parse_chat(BODY), context())
+
+
+async def _stream(core: ChatCore) -> None:
+    _, events = await core.open_stream(parse_chat({**BODY, "stream": True}), context())
+    async for _ in events:
+        pass
+
+
+@pytest.mark.parametrize("call", [_answer, _stream], ids=["answer", "stream"])
+def test_a_call_whose_client_goes_away_while_it_settles_is_logged_once(call) -> None:
     records: list[dict] = []
     adapters = builtin_providers()
     models = {m.id: m for m in asyncio.run(adapters["echo"].list_models())}
 
-    async def call() -> None:
+    async def scenario() -> None:
         admission = SlowSettle()
         core = ChatCore(lambda: Directory(adapters, models), records.append, admission=admission)
-        task = asyncio.create_task(core.complete(parse_chat(BODY), context()))
+        task = asyncio.create_task(call(core))
         await admission.settling.wait()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await asyncio.sleep(0)
 
-    asyncio.run(call())
-    assert [(r["request_id"], r["status"]) for r in records] == [("req-1", "success")]
-
-
-def test_a_stream_whose_client_goes_away_while_it_settles_is_logged_once() -> None:
-    records: list[dict] = []
-    adapters = builtin_providers()
-    models = {m.id: m for m in asyncio.run(adapters["echo"].list_models())}
-
-    async def consume(core: ChatCore) -> None:
-        _, events = await core.open_stream(parse_chat({**BODY, "stream": True}), context())
-        async for _ in events:
-            pass
-
-    async def call() -> None:
-        admission = SlowSettle()
-        core = ChatCore(lambda: Directory(adapters, models), records.append, admission=admission)
-        task = asyncio.create_task(consume(core))
-        await admission.settling.wait()
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await asyncio.sleep(0)
-
-    asyncio.run(call())
+    asyncio.run(scenario())
     assert [(r["request_id"], r["status"]) for r in records] == [("req-1", "success")]
