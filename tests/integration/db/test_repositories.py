@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from switchboard.db.engine import create_engine_from_url, session_factory
 from switchboard.db.repositories.api_keys import count_keys, find_by_digest, insert_key
 from switchboard.db.repositories.models import get_model, list_enabled_models
+from switchboard.db.repositories.providers import all_with_credentials
 from switchboard.db.schema import Model, ModelPrice, Provider
 
 
@@ -101,3 +104,32 @@ async def test_repositories_leave_the_commit_to_the_caller(sessions) -> None:
         await session.rollback()
     async with sessions() as session:
         assert await count_keys(session) == 0
+
+
+async def test_credentials_being_reencrypted_are_locked_on_postgres(postgres_url) -> None:
+    """rotate-master-key reads them FOR UPDATE: a credential set meanwhile has to wait."""
+    engine = create_engine_from_url(postgres_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(Provider).values(
+                    id="p-lock",
+                    name="locked",
+                    type="openai",
+                    base_url="http://x",
+                    encrypted_credentials=b"token",
+                )
+            )
+        sessions = session_factory(engine)
+        async with sessions.begin() as rotating:
+            assert [p.name for p in await all_with_credentials(rotating)] == ["locked"]
+            async with engine.connect() as other:
+                await other.execute(text("SET lock_timeout = '200ms'"))
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    await other.execute(
+                        update(Provider)
+                        .where(Provider.id == "p-lock")
+                        .values(encrypted_credentials=b"new")
+                    )
+    finally:
+        await engine.dispose()

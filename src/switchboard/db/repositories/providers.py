@@ -83,5 +83,7 @@ async def record_health(
 
 
 async def all_with_credentials(session: AsyncSession) -> list[Provider]:
-    query = select(Provider).where(Provider.encrypted_credentials.is_not(None))
+    """Locked until the transaction ends (Postgres): a credential set meanwhile waits for the
+    re-encryption instead of being overwritten by it."""
+    query = select(Provider).where(Provider.encrypted_credentials.is_not(None)).with_for_update()
     return list(await session.scalars(query))
