@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import re2
+
 from switchboard.config import BUILTIN_RULES
 
 CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
@@ -51,7 +53,14 @@ def _cards(text: str, hits: set[str]) -> str:
     return CARD.sub(replace, text)
 
 
-def _pattern(name: str, pattern: re.Pattern[str]) -> Callable[[str, set[str]], str]:
+def compile_custom(regex: str) -> Any:
+    """A custom pattern (settings or env) compiled by RE2: matching takes linear time whatever
+    the pattern, so a pattern such as (a+)+$ cannot stall the log writer (re would backtrack
+    for minutes on the GIL). RE2 refuses lookarounds and backreferences: re2.error."""
+    return re2.compile(regex)
+
+
+def _pattern(name: str, pattern: Any) -> Callable[[str, set[str]], str]:
     token = f"[REDACTED_{name.upper()}]"
 
     def apply(text: str, hits: set[str]) -> str:
@@ -85,7 +94,7 @@ class Redactor:
                 raise ValueError(f"unknown redaction rule {name!r} (known: {BUILTIN_RULES})")
             steps.append((name, _BUILTINS[name]))
         for name, regex in (custom or {}).items():
-            steps.append((name, _pattern(name, re.compile(regex))))
+            steps.append((name, _pattern(name, compile_custom(regex))))
         return cls(tuple(steps))
 
     def text(self, value: str, hits: set[str]) -> str:

@@ -13,7 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import re2
+
 from switchboard.config import BUILTIN_RULES
+from switchboard.logs.redaction import compile_custom
 from switchboard.v1 import settings_pb2
 
 KNOWN_RULES: tuple[str, ...] = BUILTIN_RULES
@@ -204,9 +207,9 @@ def _pattern_problem(pattern: Any) -> str | None:
     if len(pattern) > MAX_PATTERN_LENGTH:
         return f"must be at most {MAX_PATTERN_LENGTH} characters"
     try:
-        compiled = re.compile(pattern)
-    except re.error as error:
-        return f"not a valid regular expression: {error}"
+        compiled = compile_custom(pattern)
+    except re2.error as error:
+        return f"not a regular expression RE2 takes (no lookarounds or backreferences): {error}"
     if compiled.fullmatch(""):
         # It would insert a redaction marker between every two characters.
         return "must not match the empty string"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from switchboard.logs.redaction import Redactor, luhn_valid
@@ -93,3 +95,13 @@ def test_a_failure_drops_the_bodies() -> None:
 def test_unknown_rule_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown redaction rule"):
         Redactor.build(["ssn"])
+
+
+def test_a_catastrophic_custom_pattern_runs_in_linear_time() -> None:
+    """(a+)+$ on 'aaaa...!' takes Python's re exponential time; RE2 answers at once."""
+    redactor = Redactor.build([], {"runaway": "(a+)+$"})
+    started = time.perf_counter()
+    hits: set[str] = set()
+    assert redactor.text("a" * 5000 + "!", hits) == "a" * 5000 + "!"
+    assert time.perf_counter() - started < 1.0 and hits == set()
+    assert redactor.text("aaa", hits) == "[REDACTED_RUNAWAY]" and hits == {"runaway"}

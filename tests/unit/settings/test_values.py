@@ -136,15 +136,16 @@ def test_redaction_field_types() -> None:
 
 
 def test_custom_patterns() -> None:
-    patterns = [r"EMP-\d{6}", "([unclosed", "x" * 501, "a*", 7, "y" * 500]
+    patterns = [r"EMP-\d{6}", "([unclosed", "x" * 501, "a*", 7, "y" * 500, r"(?<=id=)\d+"]
     violations = check_values({"redaction": {"custom_patterns": patterns}})
     assert [v.field for v in violations] == [
         "settings.redaction.custom_patterns[1]",
         "settings.redaction.custom_patterns[2]",
         "settings.redaction.custom_patterns[3]",
         "settings.redaction.custom_patterns[4]",
+        "settings.redaction.custom_patterns[6]",  # a lookbehind: RE2 has none
     ]
-    assert violations[0].message.startswith("not a valid regular expression")
+    assert violations[0].message.startswith("not a regular expression RE2 takes")
     assert violations[1].message == "must be at most 500 characters"
     assert violations[2].message == "must not match the empty string"
     assert violations[3].message == "must be a string"
