@@ -86,16 +86,31 @@ def caller() -> Principal:
 def spec_from(request: keys_pb2.CreateKeyRequest, granter: Principal) -> issuing.KeySpec:
     now = datetime.now(UTC)
     expires = request.expires_at.ToDatetime(UTC) if request.HasField("expires_at") else None
+    own = granter.key_limits  # a key never gets more room than the key that creates it
+    at_most = issuing.at_most
     return issuing.KeySpec(
         name=issuing.name(request.name),
         permissions=issuing.grantable(list(request.permissions), granter),
         organization_id=issuing.organization_for(request.organization_id, granter),
         user_id=issuing.user_id(request.user_id),
-        rate_limit_per_minute=issuing.limit(request.rate_limit_per_minute, "rate_limit_per_minute"),
-        rate_limit_per_hour=issuing.limit(request.rate_limit_per_hour, "rate_limit_per_hour"),
-        tokens_per_minute=issuing.limit(request.tokens_per_minute, "tokens_per_minute"),
-        daily_budget_pico_usd=issuing.budget(request.daily_budget_usd, "daily_budget_usd"),
-        monthly_budget_pico_usd=issuing.budget(request.monthly_budget_usd, "monthly_budget_usd"),
+        rate_limit_per_minute=at_most(
+            issuing.limit(request.rate_limit_per_minute, "rate_limit_per_minute"),
+            own.requests_per_minute,
+        ),
+        rate_limit_per_hour=at_most(
+            issuing.limit(request.rate_limit_per_hour, "rate_limit_per_hour"),
+            own.requests_per_hour,
+        ),
+        tokens_per_minute=at_most(
+            issuing.limit(request.tokens_per_minute, "tokens_per_minute"), own.tokens_per_minute
+        ),
+        daily_budget_pico_usd=at_most(
+            issuing.budget(request.daily_budget_usd, "daily_budget_usd"), own.daily_budget_pico
+        ),
+        monthly_budget_pico_usd=at_most(
+            issuing.budget(request.monthly_budget_usd, "monthly_budget_usd"),
+            own.monthly_budget_pico,
+        ),
         expires_at=issuing.expiry(expires, now, granter),
     )
 

@@ -83,6 +83,13 @@ def name(text: str) -> str:
     return cleaned
 
 
+def at_most(requested: int | None, ceiling: int | None) -> int | None:
+    """A limit no wider than the granter's own (None = unlimited)."""
+    if ceiling is None:
+        return requested
+    return ceiling if requested is None else min(requested, ceiling)
+
+
 def expiry(
     moment: datetime | None, now: datetime, granter: Principal | None = None
 ) -> datetime | None:

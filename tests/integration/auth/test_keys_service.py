@@ -231,3 +231,17 @@ async def test_what_a_global_admin_does_to_a_key_is_in_that_organizations_audit(
         "key.create",
         "key.revoke",
     }
+
+
+async def test_a_key_gets_no_more_room_than_the_key_that_created_it(make_key) -> None:
+    _, channel = await make_key(
+        permissions=["keys:write", "ai:chat"], rate_limit_per_minute=10, daily_budget_usd="1.50"
+    )
+    child = await keys_pb2_grpc.KeysServiceStub(channel).CreateKey(
+        keys_pb2.CreateKeyRequest(
+            name="child", permissions=["ai:chat"], rate_limit_per_minute=100, tokens_per_minute=5
+        )
+    )
+    assert child.rate_limit_per_minute == 10  # capped at the creator's
+    assert child.daily_budget_usd == "1.5"  # the creator's, where none was asked for
+    assert child.tokens_per_minute == 5  # the creator has no such limit: as asked
