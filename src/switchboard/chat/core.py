@@ -147,6 +147,11 @@ class InFlight:
     request: ChatRequest
 
 
+def tool_call_arguments(calls: tuple[dict[str, Any], ...]) -> str:
+    """The arguments text of tool calls (or of their stream deltas), for usage estimates."""
+    return "".join(str((call.get("function") or {}).get("arguments") or "") for call in calls)
+
+
 @dataclass
 class Streamed:
     """What a stream has sent so far: its text and its tool calls' argument fragments."""
@@ -157,8 +162,8 @@ class Streamed:
     def add(self, chunk: ChatChunk) -> None:
         if chunk.content:
             self.text.append(chunk.content)
-        for call in chunk.tool_calls:
-            self.argument_parts.append(str((call.get("function") or {}).get("arguments") or ""))
+        if chunk.tool_calls:
+            self.argument_parts.append(tool_call_arguments(chunk.tool_calls))
 
     def arguments(self) -> str:
         return "".join(self.argument_parts)
@@ -362,12 +367,10 @@ class ChatCore:
                     targets, outcome, lambda t: t.adapter.complete(_for(call, t)), call.limits
                 )
         outcome.provider, outcome.model = target.provider, target.info.id
-        answer = (result.content or "") + "".join(
-            str(call.get("function", {}).get("arguments", "")) for call in result.tool_calls
-        )
+        answer = (result.content or "") + tool_call_arguments(result.tool_calls)
         _usage_or_estimate(outcome, result.usage, call.request, answer)
         outcome.finish_reason = result.finish_reason
-        outcome.cost_pico = price(target, result.usage)
+        outcome.cost_pico = price(target, outcome.usage)
         outcome.response_body = {"content": result.content, "tool_calls": list(result.tool_calls)}
         await self._settle_and_finish(ticket, outcome, ctx, started)
         return result, outcome

@@ -16,7 +16,7 @@ from switchboard.chat.outcome import CallContext
 from switchboard.chat.request import parse_chat
 from switchboard.chat.resilience import Resilience, RetryPolicy
 from switchboard.domain.catalog import ModelInfo
-from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult
+from switchboard.domain.chat import ChatChunk, ChatRequest, ChatResult, Usage
 from switchboard.errors import ProviderError
 from switchboard.providers.echo.adapter import EchoProvider
 
@@ -111,3 +111,28 @@ def test_an_unreadable_stream_event_ends_in_an_error_event_and_is_logged() -> No
     assert outcome.cost_pico == 3 + 1  # BROKEN costs 1 pico-USD per token either way
     assert [r["status"] for r in records] == ["error"]
     assert records[0]["response_body"] == {"content": "Hel", "usage_estimated": True}
+
+
+class Silent(Garbled):
+    """A provider that answers without any usage."""
+
+    async def complete(self, request: ChatRequest) -> ChatResult:
+        return ChatResult(content="Hello", finish_reason="stop", usage=Usage())
+
+
+def test_an_answer_without_usage_is_charged_an_estimate() -> None:
+    records: list[dict] = []
+    echo = EchoProvider()
+    models = {m.id: m for m in asyncio.run(echo.list_models())}
+    models[BROKEN.id] = BROKEN
+    core = ChatCore(lambda: Directory({"broken": Silent(), "echo": echo}, models), records.append)
+
+    async def run() -> None:
+        await core.complete(call(), context())
+        await asyncio.sleep(0)
+
+    asyncio.run(run())
+    [record] = records
+    assert (record["prompt_tokens"], record["completion_tokens"]) == (3, 2)  # "hi", "Hello"
+    assert record["cost_pico_usd"] == 3 + 2  # priced like the usage it logs
+    assert record["response_body"]["usage_estimated"] is True
