@@ -9,7 +9,6 @@ request's cancellation, and a reservation made for a caller that has gone is giv
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,7 +17,6 @@ from switchboard.auth.principal import Principal
 from switchboard.limits.budget import BudgetGuard, Reservation
 from switchboard.limits.ratelimit import RateLimiter, counts_tokens
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 

@@ -6,8 +6,9 @@ the budget between them. After the call the reservation is settled to the actual
 failed call settles to 0). Counters count nano-USD, rounded up, so they stay exact in Redis'
 Lua numbers; the ledger itself (llm_logs.cost_pico_usd) is exact to the pico-dollar.
 
-A counter this process has not used yet in the current period starts from the spend already
-logged in the database (set-if-absent), so a restart or a new replica does not reset budgets.
+A counter that does not exist when charged (a new period, a Redis restart, Redis away) starts
+from the spend already logged in the database: each charge carries it as the counter's seed
+(read at most once a minute), so a restart or a new replica does not reset budgets.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from switchboard.auth.principal import Principal
+from switchboard.auth.principal import Limits, Principal
 from switchboard.errors import BudgetExceeded
 from switchboard.limits.counters import Charge, CounterStore
 from switchboard.money import pico_to_usd
@@ -68,13 +69,16 @@ class Reservation:
     settled: bool = field(default=False)
 
 
-def holds_for(principal: Principal, worst_case_pico: int, now: datetime) -> list[Hold]:
+def budgeted_scopes(principal: Principal) -> list[tuple[str, str, Limits]]:
+    """The caller's key and organization, those of them with a daily or monthly budget."""
     scopes = [("key", principal.key_id, principal.key_limits)]
     if principal.organization_id:
         scopes.append(("organization", principal.organization_id, principal.organization_limits))
-    scopes = [
-        s for s in scopes if (s[2].daily_budget_pico, s[2].monthly_budget_pico) != (None, None)
-    ]
+    return [s for s in scopes if (s[2].daily_budget_pico, s[2].monthly_budget_pico) != (None, None)]
+
+
+def holds_for(principal: Principal, worst_case_pico: int, now: datetime) -> list[Hold]:
+    scopes = budgeted_scopes(principal)
     if not scopes:
         return []
     amount = max(1, to_nano(worst_case_pico))
@@ -112,14 +116,7 @@ class BudgetGuard:
         self._spent: dict[str, tuple[float, int]] = {}
 
     def applies_to(self, principal: Principal) -> bool:
-        """The caller's key or organization has a daily or monthly budget."""
-        scopes = [principal.key_limits]
-        if principal.organization_id:
-            scopes.append(principal.organization_limits)
-        return any(
-            (limits.daily_budget_pico, limits.monthly_budget_pico) != (None, None)
-            for limits in scopes
-        )
+        return bool(budgeted_scopes(principal))
 
     async def reserve(self, principal: Principal, worst_case_pico: int) -> Reservation | None:
         """Hold the worst case against every budget, or BudgetExceeded before any call."""
