@@ -79,7 +79,7 @@ class LogWriter:
         if "id" not in record:
             record["id"] = random_uuid()
         if self._stopped:
-            self._spool_late(record)
+            self._spool_late([record])
             return
         try:
             self._queue.put_nowait(record)
@@ -112,17 +112,18 @@ class LogWriter:
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
         self._stopped = True
-        left = [item for item in self._drain() if item is not _STOP]
-        for record in left:  # only if the writer's loop had died: keep them on disk
-            self._spool_late(record)
+        # Anything still queued (only if the writer's loop had died): kept on disk.
+        self._spool_late([item for item in self._drain() if item is not _STOP])
 
-    def _spool_late(self, record: Record) -> None:
-        """A record finished after stop() (a call unwinding at shutdown): kept on disk."""
+    def _spool_late(self, records: list[Record]) -> None:
+        """Records finished after stop() (calls unwinding at shutdown): kept on disk."""
+        if not records:
+            return
         try:
-            self._spool.append([record])
-            self.spooled += 1
+            self._spool.append(records)
+            self.spooled += len(records)
         except OSError:
-            log.exception("a log record submitted after shutdown could not be spooled")
+            log.exception("%d log records after shutdown could not be spooled", len(records))
 
     async def _run(self) -> None:
         stopping = False
@@ -215,39 +216,30 @@ class LogWriter:
         self.written += len(records) - refused
         return True
 
-    async def _insert(self, records: list[Record]) -> int:
-        """Insert the records; how many were refused for their content and set aside."""
+    async def _went_in(self, records: list[Record]) -> bool:
+        """Inserted within the deadline: True; refused for what they hold: False; an outage
+        (the database away, the deadline passed) raises."""
         try:
             async with asyncio.timeout(self._db_timeout):
                 await insert_records(self._engine, records, self._batch_size)
         except Exception as exc:
             if is_outage(exc):
                 raise
-            return await self._salvage(records)
-        return 0
+            return False
+        return True
+
+    async def _insert(self, records: list[Record]) -> int:
+        """Insert the records; how many were refused for their content and set aside."""
+        return 0 if await self._went_in(records) else await self._salvage(records)
 
     async def _salvage(self, records: list[Record]) -> int:
         """The database refused the batch for its content: NULs and lone surrogates become
         U+FFFD, then a record still refused goes to the rejected file (kept, and said in the
         log) rather than blocking every later batch. A real outage meanwhile still raises."""
         cleaned = [storable(record) for record in records]
-        try:
-            async with asyncio.timeout(self._db_timeout):
-                await insert_records(self._engine, cleaned, self._batch_size)
-        except Exception as exc:
-            if is_outage(exc):
-                raise
-        else:
+        if await self._went_in(cleaned):
             return 0
-        refused = []
-        for record in cleaned:
-            try:
-                async with asyncio.timeout(self._db_timeout):
-                    await insert_records(self._engine, [record])
-            except Exception as exc:
-                if is_outage(exc):
-                    raise
-                refused.append(record)
+        refused = [record for record in cleaned if not await self._went_in([record])]
         if not refused:
             return 0
         log.error(
