@@ -20,7 +20,7 @@ from switchboard.chat.core import ChatCore, StreamEnd, StreamFailure
 from switchboard.chat.embeddings import encode_vector, parse_embedding
 from switchboard.chat.features import feature_chat_body
 from switchboard.chat.outcome import CallContext, caller_fields
-from switchboard.chat.request import parse_chat
+from switchboard.chat.request import PART_PAYLOADS, parse_chat
 from switchboard.chat.response import chunk_json, completion_json, usage_chunk_json, usage_json
 from switchboard.context import current_principal, current_request_id
 from switchboard.errors import Forbidden, InvalidRequest, ProviderError
@@ -28,7 +28,7 @@ from switchboard.money import pico_to_usd
 from switchboard.settings.features import FeatureOutputInvalid, parse_output
 from switchboard.v1 import chat_pb2, chat_pb2_grpc, common_pb2
 
-PART_KINDS = ("text", "image_url", "input_audio", "file")
+PART_KINDS = tuple(PART_PAYLOADS)  # the typed ContentPart's kinds are OpenAI's part types
 
 
 def _part_to_openai(part: dict[str, Any]) -> dict[str, Any]:

@@ -133,21 +133,23 @@ def _positive_int(body: Mapping[str, Any], name: str) -> int | None:
     return value
 
 
-# What each known content part must carry (unknown part types go to the provider as they are).
-PART_FIELDS: dict[str, tuple[str, type | tuple[type, ...]]] = {
-    "text": ("text", str),
-    "image_url": ("image_url", (dict, str)),
-    "input_audio": ("input_audio", dict),
-    "file": ("file", dict),
+# What the field named after each known content part type must hold (a text part's "text", an
+# image_url part's "image_url", ...); unknown part types go to the provider as they are.
+PART_PAYLOADS: dict[str, type | tuple[type, ...]] = {
+    "text": str,
+    "image_url": (dict, str),
+    "input_audio": dict,
+    "file": dict,
 }
 
 
 def _part(part: Any, where: str) -> None:
     if not isinstance(part, dict) or not isinstance(part.get("type"), str):
         raise _fail("each content part must be an object with a string 'type'", where)
-    required = PART_FIELDS.get(part["type"])
-    if required is not None and not isinstance(part.get(required[0]), required[1]):
-        raise _fail(f"a {part['type']} part needs a valid '{required[0]}'", where)
+    kind = part["type"]
+    payload = PART_PAYLOADS.get(kind)
+    if payload is not None and not isinstance(part.get(kind), payload):
+        raise _fail(f"a {kind} part needs a valid '{kind}'", where)
 
 
 def _content(value: Any, index: int) -> str | list[dict[str, Any]] | None:
