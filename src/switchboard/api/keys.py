@@ -9,6 +9,7 @@ for `grace_period_seconds` (default 24 h, 0 = revoked at once).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import grpc
 from google.protobuf import struct_pb2
@@ -115,6 +116,21 @@ def spec_from(request: keys_pb2.CreateKeyRequest, granter: Principal) -> issuing
     )
 
 
+def audit_key(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    key: ApiKey,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An audit event about a key, filed under the key's organization (so its admins see what
+    a global admin did to their keys), not the actor's."""
+    event = audit.record(
+        session, principal, action, ("api_key", key.id), current_request_id(), details
+    )
+    event.organization_id = key.organization_id
+
+
 class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], authenticator: Authenticator
@@ -150,10 +166,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
         async with self._sessions.begin() as session:
             row, secret = await issuing.issue_key(session, spec)
             details = {"name": spec.name, "permissions": spec.permissions, "prefix": row.prefix}
-            event = audit.record(
-                session, principal, "key.create", ("api_key", row.id), current_request_id(), details
-            )
-            event.organization_id = row.organization_id  # filed under the key's organization
+            audit_key(session, principal, "key.create", row, details)
             return key_to_proto(row, secret)
 
     async def ListKeys(
@@ -189,10 +202,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             row = await self._manageable(session, request.id, principal)
             if row.revoked_at is None:
                 row.revoked_at = datetime.now(UTC)
-                event = audit.record(
-                    session, principal, "key.revoke", ("api_key", row.id), current_request_id()
-                )
-                event.organization_id = row.organization_id
+                audit_key(session, principal, "key.revoke", row)
             answer = key_to_proto(row)
         self._authenticator.forget(row.id)
         return answer
@@ -213,8 +223,6 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             )
         async with self._sessions.begin() as session:
             old = await self._manageable(session, request.id, principal)
-            if old.revoked_at is not None or old.replaced_by_id is not None:
-                raise FailedPrecondition("This key is revoked or already rotated.", param="id")
             new, secret = await issuing.issue_key(session, issuing.spec_of(old))
             now = datetime.now(UTC)
             grace_until = now + timedelta(seconds=grace)
@@ -222,10 +230,7 @@ class KeysServicer(keys_pb2_grpc.KeysServiceServicer):
             if not await api_keys.mark_rotated(session, old.id, new.id, grace_until, revoked_at):
                 raise FailedPrecondition("This key is revoked or already rotated.", param="id")
             details = {"replaced_by": new.id, "grace_period_seconds": grace}
-            event = audit.record(
-                session, principal, "key.rotate", ("api_key", old.id), current_request_id(), details
-            )
-            event.organization_id = old.organization_id
+            audit_key(session, principal, "key.rotate", old, details)
             answer = key_to_proto(new, secret)
         self._authenticator.forget(old.id)
         return answer
