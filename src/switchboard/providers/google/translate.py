@@ -393,7 +393,6 @@ def from_wire(body: dict[str, Any]) -> ChatResult:
 @dataclass
 class StreamState:
     provider: str
-    finished: bool = False
     started: bool = False
     # Tool calls seen so far: the next one's OpenAI index (and generated id).
     tool_calls: int = 0
@@ -423,7 +422,6 @@ def end_of_stream(state: StreamState) -> ChatChunk | None:
     """The finish chunk, with the final usage, once the provider has closed the stream."""
     if state.finish is None:
         return None
-    state.finished = True
     usage = usage_from_wire(state.usage)
     return ChatChunk(role=_role(state), finish_reason=state.finish, usage=usage)
 

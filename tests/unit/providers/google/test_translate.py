@@ -340,7 +340,7 @@ def test_stream_text_skips_thoughts_and_ends_on_finish_reason_with_usage() -> No
     assert chunks[1].usage is not None  # the counts so far ride along with the content
     usage = chunks[-1].usage
     assert (usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens) == (28, 90, 70)
-    assert state.finished
+    assert state.finish == "stop"
 
 
 def test_stream_tool_calls_are_whole_deltas_with_indexes() -> None:
@@ -352,14 +352,14 @@ def test_stream_tool_calls_are_whole_deltas_with_indexes() -> None:
     assert calls[0]["extra_content"] == {"google": {"thought_signature": SIGNATURE}}
     assert chunks[-1].finish_reason == "tool_calls"
     assert chunks[-1].usage.total_tokens == 101
-    assert state.finished
+    assert state.finish == "tool_calls"
 
 
 def test_a_stream_without_finish_reason_is_not_finished() -> None:
     state = translate.StreamState(provider="gemini")
     first = fixture("stream_text.sse").split("\n\n")[1][6:]
     assert translate.chunk_from_event(first, state).content
-    assert not state.finished
+    assert translate.end_of_stream(state) is None  # no finish chunk: the adapter says so
 
 
 def test_an_error_event_inside_a_stream_raises_a_server_error() -> None:
@@ -375,14 +375,13 @@ def test_a_blocked_prompt_finishes_the_stream() -> None:
     chunk = translate.end_of_stream(state)
     assert (chunk.role, chunk.finish_reason) == ("assistant", "content_filter")
     assert chunk.usage.prompt_tokens == 12
-    assert state.finished
 
 
 def test_other_candidates_are_ignored() -> None:
     state = translate.StreamState(provider="gemini")
     event = {"candidates": [{"content": {"parts": [{"text": "x"}]}, "index": 1}]}
     assert translate.chunk_from_event(json.dumps(event), state) is None
-    assert not state.finished
+    assert translate.end_of_stream(state) is None
 
 
 # --- errors and models ------------------------------------------------------------------
@@ -451,10 +450,9 @@ def test_a_finish_reason_repeated_on_every_event_ends_the_stream_once() -> None:
     state = translate.StreamState(provider="gemini")
     for text in ("Hello", " world"):
         event = {"candidates": [{"content": {"parts": [{"text": text}]}, "finishReason": "STOP"}]}
-        assert translate.chunk_from_event(json.dumps(event), state).content == text
-    assert not state.finished
+        chunk = translate.chunk_from_event(json.dumps(event), state)
+        assert (chunk.content, chunk.finish_reason) == (text, None)  # not finished yet
     assert translate.end_of_stream(state).finish_reason == "stop"
-    assert state.finished
 
 
 @pytest.mark.parametrize(
