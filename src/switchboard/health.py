@@ -64,7 +64,7 @@ class HealthChecker:
         database: Probe,
         redis: Probe | None,
         builtins: Mapping[str, Provider],
-        configured: ProviderStates | None = None,
+        configured: ProviderStates,
     ) -> None:
         self._database = database
         self._redis = redis
@@ -78,13 +78,12 @@ class HealthChecker:
             ProviderStatus(name, await _provider_ok(provider), now)
             for name, provider in self._builtins.items()
         ]
-        if self._configured is not None:
-            names, circuit_open = self._configured
-            statuses += [
-                ProviderStatus(name, not circuit_open(name), now)
-                for name in names()
-                if name not in self._builtins
-            ]
+        names, circuit_open = self._configured
+        statuses += [
+            ProviderStatus(name, not circuit_open(name), now)
+            for name in names()
+            if name not in self._builtins
+        ]
         return HealthReport(
             database_ok=await _passes(self._database),
             redis_ok=redis_ok,
