@@ -54,15 +54,16 @@ class Spool:
         lines = "".join(
             json.dumps(r, default=_encode, separators=(",", ":")) + "\n" for r in records
         )
-        with self.path.open("a+b") as handle:
-            if handle.tell() > 0:
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":  # a torn line from a crash: end it, keep it apart
-                    lines = "\n" + lines
-            handle.write(lines.encode("utf-8", "surrogatepass"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(self.path, 0o600)  # request bodies: not for every local user
+        if self._torn():  # a crash mid-append: end that line, so it stays apart from these
+            lines = "\n" + lines
+        _write(self.path, [lines.encode("utf-8", "surrogatepass")], "ab")
+
+    def _torn(self) -> bool:
+        if self.size() == 0:
+            return False
+        with self.path.open("rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) != b"\n"
 
     def read(self) -> list[Record]:
         """The whole records. Any other line moves to the `.unreadable` file (said in the
@@ -101,6 +102,7 @@ class Spool:
 
 
 def _write(path: Path, lines: list[bytes], mode: str) -> None:
+    """Written and fsynced; private to this user (request bodies)."""
     with path.open(mode) as handle:
         handle.writelines(lines)
         handle.flush()
