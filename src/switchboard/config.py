@@ -39,6 +39,8 @@ class Config:
     redaction_rules: tuple[str, ...] = BUILTIN_RULES
     redaction_custom: tuple[tuple[str, str], ...] = ()
     log_retention_days: int = 90
+    # How long the log writer gathers records before a batch (fewer, larger batches: less CPU).
+    log_flush_ms: int = 1000
     # Provider base URLs on link-local/metadata addresses are refused unless this is set.
     allow_link_local_upstreams: bool = False
 
@@ -64,6 +66,7 @@ class Config:
             redaction_rules=_redaction_rules(env.get("SWITCHBOARD_REDACTION")),
             redaction_custom=_custom_patterns(env.get("SWITCHBOARD_REDACTION_CUSTOM")),
             log_retention_days=_positive(env, "SWITCHBOARD_LOG_RETENTION_DAYS", 90),
+            log_flush_ms=_positive(env, "SWITCHBOARD_LOG_FLUSH_MS", 1000),
             allow_link_local_upstreams=_flag(env, "SWITCHBOARD_ALLOW_LINK_LOCAL_UPSTREAMS"),
         )
 

@@ -109,6 +109,7 @@ class Runtime:
                 engine,
                 Spool(config.var_dir / "spool" / "llm_logs.jsonl"),
                 redactor=ScopedRedaction(_redactor(config), lambda: directory.current.settings),
+                flush_interval=config.log_flush_ms / 1000,
             ),
             gate=Gate(Authenticator(_principal_loader(sessions)), limiter),
             admission=Admission(limiter, BudgetGuard(counters, _spend_reader(sessions))),

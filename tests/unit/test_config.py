@@ -12,6 +12,14 @@ def test_defaults_follow_the_architecture() -> None:
     assert config.metrics_addr == "127.0.0.1:9464"
     assert config.database_url == "sqlite:///var/switchboard.db"
     assert config.redis_url is None
+    assert config.log_flush_ms == 1000
+
+
+def test_log_flush_interval_is_a_positive_number_of_milliseconds() -> None:
+    assert Config.from_env({"SWITCHBOARD_LOG_FLUSH_MS": "250"}).log_flush_ms == 250
+    for bad in ("0", "0.5", "soon"):
+        with pytest.raises(ConfigError, match="SWITCHBOARD_LOG_FLUSH_MS"):
+            Config.from_env({"SWITCHBOARD_LOG_FLUSH_MS": bad})
 
 
 def test_environment_overrides() -> None:

@@ -1,9 +1,12 @@
-"""Postgres's fast way in for log batches: COPY into a transaction's scratch table, then one
-INSERT ... SELECT ... ON CONFLICT (id) DO NOTHING RETURNING id.
+"""Postgres's fast way in for log batches: COPY.
 
 An executemany costs the event loop ~200 µs per row (SQLAlchemy's bind processing and
-psycopg's per-row query adaptation); COPY formats rows in psycopg's C code. The scratch table
-is created per transaction (ON COMMIT DROP), so it always has llm_logs' current columns.
+psycopg's per-row query adaptation); COPY formats rows in psycopg's C code. Fresh records
+(the usual case: ids are made when a call finishes) are copied straight into llm_logs
+(copy_fresh_rows); a COPY that meets an id already stored fails as a whole, and then the
+batch goes into a transaction's scratch table and on by INSERT ... SELECT ... ON CONFLICT (id)
+DO NOTHING RETURNING id (copy_new_rows). The scratch table is created per transaction
+(ON COMMIT DROP), so it always has llm_logs' current columns.
 """
 
 from __future__ import annotations
@@ -34,6 +37,23 @@ def _row(record: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+async def _copy(cursor: Any, table: str, records: list[dict[str, Any]]) -> None:
+    async with cursor.copy(f"COPY {table} ({_NAMES}) FROM STDIN") as copy:
+        for index, record in enumerate(records, 1):
+            await copy.write_row(_row(record))
+            if index % ROWS_PER_TURN == 0:
+                await asyncio.sleep(0)
+
+
+async def copy_fresh_rows(connection: AsyncConnection, records: list[dict[str, Any]]) -> None:
+    """COPY the records (each with every llm_logs column) straight into llm_logs, in the
+    connection's transaction. An id already stored raises psycopg.errors.UniqueViolation and
+    leaves the transaction failed: roll it back and take copy_new_rows."""
+    raw = await connection.get_raw_connection()
+    async with raw.driver_connection.cursor() as cursor:
+        await _copy(cursor, "llm_logs", records)
+
+
 async def copy_new_rows(connection: AsyncConnection, records: list[dict[str, Any]]) -> set[str]:
     """Insert the records (each with every llm_logs column) whose id is new, in the
     connection's transaction; the ids of those inserted."""
@@ -41,11 +61,7 @@ async def copy_new_rows(connection: AsyncConnection, records: list[dict[str, Any
     driver = raw.driver_connection
     async with driver.cursor() as cursor:
         await cursor.execute(f"CREATE TEMP TABLE {_SCRATCH} (LIKE llm_logs) ON COMMIT DROP")
-        async with cursor.copy(f"COPY {_SCRATCH} ({_NAMES}) FROM STDIN") as copy:
-            for index, record in enumerate(records, 1):
-                await copy.write_row(_row(record))
-                if index % ROWS_PER_TURN == 0:
-                    await asyncio.sleep(0)
+        await _copy(cursor, _SCRATCH, records)
         await cursor.execute(
             f"INSERT INTO llm_logs ({_NAMES}) SELECT {_NAMES} FROM {_SCRATCH} "
             "ON CONFLICT (id) DO NOTHING RETURNING id"

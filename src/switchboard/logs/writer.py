@@ -18,6 +18,7 @@ import logging
 import time
 from typing import Any
 
+from psycopg.errors import UniqueViolation
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from switchboard.db.repositories import rollups
 from switchboard.db.schema import LlmLog
 from switchboard.ids import random_uuid
-from switchboard.logs.pg_copy import ALL_COLUMNS, copy_new_rows
+from switchboard.logs.pg_copy import ALL_COLUMNS, copy_fresh_rows, copy_new_rows
 from switchboard.logs.refused import is_outage, storable
 from switchboard.logs.rollups import aggregate
 from switchboard.logs.scoped_redaction import RecordRedactor
@@ -52,7 +53,7 @@ class LogWriter:
         spool: Spool,
         *,
         batch_size: int = 500,
-        flush_interval: float = 0.2,
+        flush_interval: float = 1.0,
         redactor: RecordRedactor | None = None,
         db_timeout: float = DB_TIMEOUT_SECONDS,
     ) -> None:
@@ -258,19 +259,35 @@ async def insert_records(engine: AsyncEngine, records: list[Record], batch_size:
 
     A record keeps its id from submit() through spool and replay, and only the rows that went
     in are counted in the rollups: a record already stored is never counted twice. On Postgres
-    the rows go in by COPY (logs.pg_copy); elsewhere by a plain executemany (no RETURNING:
-    psycopg would parse one giant multi-row statement per batch, on the event loop), with the
-    ids already present looked up first."""
+    the rows go in by COPY (logs.pg_copy), straight into llm_logs while every id is new (the
+    usual case); a batch holding an id already stored (a replay, a retried batch) is rolled
+    back and goes again through the scratch table that skips those ids. Elsewhere by a plain
+    executemany (no RETURNING: psycopg would parse one giant multi-row statement per batch,
+    on the event loop), with the ids already present looked up first."""
+    chunks = [
+        [record if "id" in record else {**record, "id": random_uuid()} for record in chunk]
+        for chunk in _chunks(records, batch_size)
+    ]
+    if engine.dialect.name == "postgresql" and all(ALL_COLUMNS.issubset(c[0]) for c in chunks):
+        try:
+            await _copy_fresh(engine, chunks)
+            return
+        except UniqueViolation:
+            pass  # some ids are stored already: the next way skips them
     async with engine.begin() as connection:
-        for chunk in _chunks(records, batch_size):
-            attempt = [
-                record if "id" in record else {**record, "id": random_uuid()} for record in chunk
-            ]
-            if engine.dialect.name == "postgresql" and ALL_COLUMNS.issubset(attempt[0]):
-                inserted = await copy_new_rows(connection, attempt)
+        for chunk in chunks:
+            if engine.dialect.name == "postgresql" and ALL_COLUMNS.issubset(chunk[0]):
+                inserted = await copy_new_rows(connection, chunk)
             else:
-                inserted = await _execute_new_rows(connection, attempt)
-            await rollups.add(connection, aggregate(r for r in attempt if r["id"] in inserted))
+                inserted = await _execute_new_rows(connection, chunk)
+            await rollups.add(connection, aggregate(r for r in chunk if r["id"] in inserted))
+
+
+async def _copy_fresh(engine: AsyncEngine, chunks: list[list[Record]]) -> None:
+    async with engine.begin() as connection:
+        for chunk in chunks:
+            await copy_fresh_rows(connection, chunk)
+            await rollups.add(connection, aggregate(chunk))
 
 
 async def _execute_new_rows(connection: AsyncConnection, records: list[Record]) -> set[str]:

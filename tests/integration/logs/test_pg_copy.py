@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from fakes.log_rows import log_row
+from psycopg.errors import UniqueViolation
 from sqlalchemy import select
 
 from switchboard.db.engine import create_engine_from_url
-from switchboard.db.schema import LlmLog
-from switchboard.logs.pg_copy import COLUMNS, copy_new_rows
+from switchboard.db.schema import LlmLog, UsageRollup
+from switchboard.logs.pg_copy import COLUMNS, copy_fresh_rows, copy_new_rows
+from switchboard.logs.rollups import DIMENSIONS, aggregate, rows
 from switchboard.logs.writer import _execute_new_rows, insert_records
 
 AWKWARD = {
@@ -84,4 +87,44 @@ async def test_two_requests_sharing_a_callers_request_id_are_both_stored(
     async with engine.connect() as connection:
         rows = (await connection.execute(select(LlmLog.id, LlmLog.request_id))).all()
     assert sorted(rows) == sorted([(first["id"], "client-chosen"), (second["id"], "client-chosen")])
+    await engine.dispose()
+
+
+async def test_a_fresh_copy_refuses_a_batch_holding_a_stored_id_as_a_whole(
+    postgres_url: str,
+) -> None:
+    engine = create_engine_from_url(postgres_url)
+    first = log_row(1)
+    async with engine.begin() as connection:
+        await copy_fresh_rows(connection, [first])
+    with pytest.raises(UniqueViolation):
+        async with engine.begin() as connection:
+            await copy_fresh_rows(connection, [log_row(2), first])
+    async with engine.connect() as connection:
+        ids = (await connection.scalars(select(LlmLog.id))).all()
+    assert ids == [first["id"]]
+    await engine.dispose()
+
+
+def _rollup_key(row: Any) -> tuple[Any, ...]:
+    return (row["granularity"], row["bucket_start"], *(row[name] for name in DIMENSIONS))
+
+
+async def test_a_batch_holding_a_stored_record_adds_only_the_new_ones_to_the_rollups(
+    postgres_url: str,
+) -> None:
+    engine = create_engine_from_url(postgres_url)
+    first, fresh = log_row(1, cost_pico_usd=7), log_row(2, cost_pico_usd=11)
+    await insert_records(engine, [first])
+    await insert_records(engine, [fresh, first])  # the straight COPY fails: the batch goes again
+    expected = {
+        _rollup_key(row): (row["requests"], row["cost_pico_usd"])
+        for row in rows(aggregate([first, fresh]))
+    }
+    async with engine.connect() as connection:
+        stored = (await connection.execute(select(UsageRollup))).mappings().all()
+    assert {_rollup_key(row): (row["requests"], row["cost_pico_usd"]) for row in stored} == expected
+    async with engine.connect() as connection:
+        ids = (await connection.scalars(select(LlmLog.id))).all()
+    assert sorted(ids) == sorted([first["id"], fresh["id"]])
     await engine.dispose()

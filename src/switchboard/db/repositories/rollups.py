@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from switchboard.db.schema import UsageRollup
@@ -30,6 +31,12 @@ def upsert_statement(dialect: str) -> Any:
     )
 
 
+@functools.cache
+def _driver_sql(dialect: Dialect, columns: tuple[str, ...]) -> str:
+    """The upsert as the driver's own SQL text, compiled once per column set."""
+    return str(upsert_statement(dialect.name).compile(dialect=dialect, column_keys=list(columns)))
+
+
 async def add(connection: AsyncConnection, sums: Mapping[RollupKey, Totals]) -> None:
     """Add (or, with negative totals, subtract) the sums to their buckets."""
     params = rows(sums)
@@ -39,4 +46,12 @@ async def add(connection: AsyncConnection, sums: Mapping[RollupKey, Totals]) -> 
         param["id"] = random_uuid()
     # Sorted, so concurrent writers lock buckets in one order (no deadlocks on Postgres).
     params.sort(key=lambda p: tuple(str(p[k]) for k in UNIQUE))
-    await connection.execute(upsert_statement(connection.dialect.name), params)
+    if connection.dialect.name != "postgresql":
+        await connection.execute(upsert_statement(connection.dialect.name), params)
+        return
+    # On the log writer's every batch: psycopg's pipelined executemany of the compiled text
+    # costs ~10x less CPU than SQLAlchemy's executemany of the statement. The values need no
+    # bind processing (aware UTC datetimes, strings, ints).
+    raw = await connection.get_raw_connection()
+    async with raw.driver_connection.cursor() as cursor:
+        await cursor.executemany(_driver_sql(connection.dialect, tuple(params[0])), params)
