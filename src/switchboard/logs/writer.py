@@ -14,6 +14,7 @@ aside record by record; nothing a batch holds can stop the writer's loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
@@ -68,6 +69,7 @@ class LogWriter:
         self._overflow: list[Record] = []
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._stop_called = asyncio.Event()  # cuts the writer's gathering wait short
         self._stopped = False
         self._replay_after = 0.0  # monotonic time before which the spool is not retried
         self._replay_backoff = 0.0
@@ -105,6 +107,7 @@ class LogWriter:
         if self._task is None:
             return
         self._stopping = True
+        self._stop_called.set()
         self._db_timeout = min(self._db_timeout, STOP_TIMEOUT_SECONDS)
         if self._queue.full():
             self._overflow.append(_STOP)  # type: ignore[arg-type] - the writer is awake anyway
@@ -131,7 +134,7 @@ class LogWriter:
         while not stopping:
             first = await self._queue.get()
             if first is not _STOP:
-                await asyncio.sleep(self._flush_interval)
+                await self._gather()
             batch = [first, *self._drain()]
             stopping = any(item is _STOP for item in batch)
             records = [item for item in batch if item is not _STOP]
@@ -140,6 +143,12 @@ class LogWriter:
             except Exception:  # never let one turn end the writer
                 log.exception("log writer: a batch of %d failed; spooling it", len(records))
                 await self._last_resort(records)
+
+    async def _gather(self) -> None:
+        """Let a batch gather for the flush interval, or until stop() is called."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._flush_interval):
+                await self._stop_called.wait()
 
     def _drain(self) -> list[Any]:
         batch: list[Any] = []

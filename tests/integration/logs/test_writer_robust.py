@@ -3,6 +3,7 @@ or loses a record."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -99,3 +100,18 @@ async def test_a_hung_database_costs_a_deadline_then_the_batch_is_spooled(
         assert await session.scalar(select(func.count()).select_from(LlmLog)) == 5
     assert spool.size() == 0
     await direct.dispose()
+
+
+async def test_stop_writes_at_once_instead_of_waiting_out_the_flush_interval(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine_from_url(database_url)
+    writer = LogWriter(engine, Spool(tmp_path / "spool.jsonl"), flush_interval=60)
+    writer.start()
+    row = log_row(1)
+    writer.submit(row)
+    await asyncio.sleep(0.05)  # the writer has the record and is gathering a batch
+    async with asyncio.timeout(10):
+        await writer.stop()
+    assert list(await stored(engine)) == [row["id"]]
+    await engine.dispose()
