@@ -1,10 +1,11 @@
 """An append-only JSON-lines file of log records not yet in the database.
 
 Each append is fsynced. A crash mid-append leaves a torn last line: the next append starts on
-a fresh line, and reading sets aside any line that is not a whole record (kept, in the
-`.unreadable` file beside the spool) instead of failing, so one bad line can never stop the
-writer. Times are written as ISO 8601 text and read back by column (created_at), not by a tag
-inside the JSON, so no value a client sends in a request body can be mistaken for one.
+a fresh line, and a replay sets aside any line that is not a whole record (kept, in the
+`.unreadable` file beside the spool, once the replay is through) instead of failing, so one
+bad line can never stop the writer. Times are written as ISO 8601 text and read back by column
+(created_at), not by a tag inside the JSON, so no value a client sends in a request body can be
+mistaken for one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import json
 import logging
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -66,32 +68,41 @@ class Spool:
             return handle.read(1) != b"\n"
 
     def read(self) -> list[Record]:
-        """The whole records. Any other line moves to the `.unreadable` file (said in the
-        log), so it is reported once, not on every read."""
+        """The whole records (to look into a spool; any other line is skipped)."""
+        return [record for batch in self.read_slices(1000, []) for record in batch]
+
+    def read_slices(self, size: int, unreadable: list[bytes]) -> Iterator[list[Record]]:
+        """The whole records, `size` at a time, read only as they are asked for: a long
+        outage's spool need not fit in memory, and a replay the database refuses at once reads
+        one slice. Lines that are not a record are added to `unreadable`; a torn last line (a
+        crash mid-append) is not a record yet and is skipped."""
         if not self.path.exists():
-            return []
-        records, kept, bad = [], [], []
+            return
+        batch: list[Record] = []
         with self.path.open("rb") as handle:
             for raw in handle:
                 if not raw.endswith(b"\n"):
-                    kept.append(raw)  # torn last line (crash mid-write): not a record yet
                     continue
                 try:
-                    records.append(_decode(raw.decode("utf-8", "surrogatepass")))
+                    batch.append(_decode(raw.decode("utf-8", "surrogatepass")))
                 except ValueError:
-                    bad.append(raw)
-                else:
-                    kept.append(raw)
-        if bad:
-            self._set_aside(bad, kept)
-        return records
+                    unreadable.append(raw)
+                    continue
+                if len(batch) == size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
 
-    def _set_aside(self, bad: list[bytes], kept: list[bytes]) -> None:
-        log.error("%d unreadable lines in the log spool; kept in %s", len(bad), self.unreadable)
-        _write(self.unreadable, bad, "ab")
-        rewritten = self.path.with_suffix(".tmp")
-        _write(rewritten, kept, "wb")
-        os.replace(rewritten, self.path)
+    def finish_replay(self, unreadable: list[bytes]) -> None:
+        """Every record is in the database: the unreadable lines move to the `.unreadable` file
+        (said in the log), and the spool is emptied."""
+        if unreadable:
+            log.error(
+                "%d unreadable lines in the log spool; kept in %s", len(unreadable), self.unreadable
+            )
+            _write(self.unreadable, unreadable, "ab")
+        self.clear()
 
     def size(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0

@@ -210,20 +210,24 @@ class LogWriter:
             return True
         if time.monotonic() < self._replay_after and not self._stopping:
             return False
-        records = await asyncio.to_thread(self._spool.read)
-        refused = 0
+        unreadable: list[bytes] = []
+        slices = self._spool.read_slices(REPLAY_SLICE, unreadable)
+        replayed = refused = 0
         try:
-            for start in range(0, len(records), REPLAY_SLICE):
-                refused += await self._insert(records[start : start + REPLAY_SLICE])
+            while records := await asyncio.to_thread(next, slices, None):
+                refused += await self._insert(records)
+                replayed += len(records)
         except Exception as exc:
             if not is_outage(exc):
                 raise
             self._back_off()
             return False
-        await asyncio.to_thread(self._spool.clear)
+        finally:
+            slices.close()
+        await asyncio.to_thread(self._spool.finish_replay, unreadable)
         self._replay_backoff = 0.0
-        log.info("replayed %d spooled log records", len(records))
-        self.written += len(records) - refused
+        log.info("replayed %d spooled log records", replayed)
+        self.written += replayed - refused
         return True
 
     async def _went_in(self, records: list[Record]) -> bool:
