@@ -1,6 +1,7 @@
 """Gateway overhead for chat completions, with request logging to Postgres on.
 
     .venv/bin/python bench/chat_overhead.py [--seconds 10] [--rate 200] [--concurrency 32]
+                                            [--rounds 1]
 
 Starts a fast fake OpenAI upstream and `python -m switchboard run` (gRPC server + Envoy) on
 free loopback ports against a throw-away Postgres database, then measures:
@@ -13,7 +14,8 @@ free loopback ports against a throw-away Postgres database, then measures:
 After the latency phase the same rate goes to bench/grpc_floor.py's no-op servicer behind the
 same Envoy config: what Envoy + grpc.aio cost before the gateway does anything.
 Everything runs on this machine's 2 cores (load generator included): figures are conservative.
-Bounded: each phase stops after --seconds.
+--rounds N repeats the latency phase N times on the same stack (for A/B runs of a change: the
+rounds show how much the figures move by themselves). Bounded: each phase stops after --seconds.
 """
 
 from __future__ import annotations
@@ -278,14 +280,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     fake, upstream = spawn()
     url, master_key = create_database(), Fernet.generate_key().decode()
     process = None
     try:
         seed(url, master_key, upstream)
         process, rest, metrics, grpc_addr = start_stack(url, master_key)
-        added = asyncio.run(latency_phase(rest, upstream, stack_pids(process.pid), args))
+        pids = stack_pids(process.pid)
+        for _ in range(args.rounds):
+            added = asyncio.run(latency_phase(rest, upstream, pids, args))
         floor_phase(upstream, added, args)
         asyncio.run(grpc_phase(grpc_addr, upstream, args))
         print(f"  server event-loop lag up to here: {loop_lag(metrics)}")
