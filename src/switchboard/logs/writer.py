@@ -223,7 +223,9 @@ class LogWriter:
             self._back_off()
             return False
         finally:
-            slices.close()
+            # A cancelled read may still run in its thread: then the file closes with it.
+            with contextlib.suppress(ValueError):
+                slices.close()
         await asyncio.to_thread(self._spool.finish_replay, unreadable)
         self._replay_backoff = 0.0
         log.info("replayed %d spooled log records", replayed)
@@ -277,10 +279,7 @@ async def insert_records(engine: AsyncEngine, records: list[Record], batch_size:
     back and goes again through the scratch table that skips those ids. Elsewhere by a plain
     executemany (no RETURNING: psycopg would parse one giant multi-row statement per batch,
     on the event loop), with the ids already present looked up first."""
-    chunks = [
-        [record if "id" in record else {**record, "id": random_uuid()} for record in chunk]
-        for chunk in _chunks(records, batch_size)
-    ]
+    chunks = _chunks(_once_each(records), batch_size)
     if engine.dialect.name == "postgresql" and all(ALL_COLUMNS.issubset(c[0]) for c in chunks):
         try:
             await _copy_fresh(engine, chunks)
@@ -312,6 +311,16 @@ async def _execute_new_rows(connection: AsyncConnection, records: list[Record]) 
     statement = statement.on_conflict_do_nothing(index_elements=["id"])
     await connection.execute(statement, records)
     return set(ids) - present
+
+
+def _once_each(records: list[Record]) -> list[Record]:
+    """Each id once (a spool append that failed after writing can leave a record twice): the
+    scratch-table way would otherwise add both copies to the rollups."""
+    by_id: dict[str, Record] = {}
+    for record in records:
+        with_id = record if "id" in record else {**record, "id": random_uuid()}
+        by_id.setdefault(with_id["id"], with_id)
+    return list(by_id.values())
 
 
 def _chunks(records: list[Record], size: int) -> list[list[Record]]:

@@ -128,3 +128,19 @@ async def test_a_batch_holding_a_stored_record_adds_only_the_new_ones_to_the_rol
         ids = (await connection.scalars(select(LlmLog.id))).all()
     assert sorted(ids) == sorted([first["id"], fresh["id"]])
     await engine.dispose()
+
+
+async def test_a_record_twice_in_one_batch_is_stored_and_counted_once(database_url: str) -> None:
+    engine = create_engine_from_url(database_url)
+    record = log_row(1, cost_pico_usd=5)
+    await insert_records(engine, [record, dict(record)])
+    async with engine.connect() as connection:
+        ids = (await connection.scalars(select(LlmLog.id))).all()
+        stored = (await connection.execute(select(UsageRollup))).mappings().all()
+    assert ids == [record["id"]]
+    expected = {
+        _rollup_key(row): (row["requests"], row["cost_pico_usd"])
+        for row in rows(aggregate([record]))
+    }
+    assert {_rollup_key(row): (row["requests"], row["cost_pico_usd"]) for row in stored} == expected
+    await engine.dispose()
