@@ -68,8 +68,7 @@ class LogWriter:
         self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=MAX_QUEUE)
         self._overflow: list[Record] = []
         self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self._stop_called = asyncio.Event()  # cuts the writer's gathering wait short
+        self._stopping = asyncio.Event()  # set by stop(); also cuts a batch's gathering short
         self._stopped = False
         self._replay_after = 0.0  # monotonic time before which the spool is not retried
         self._replay_backoff = 0.0
@@ -97,7 +96,8 @@ class LogWriter:
         return self._spool.size()
 
     def start(self) -> None:
-        self._stopping = self._stopped = False
+        self._stopping.clear()
+        self._stopped = False
         self._db_timeout = self._configured_timeout
         self._task = asyncio.create_task(self._run())
 
@@ -106,8 +106,7 @@ class LogWriter:
         last database steps get a short deadline: past it, records go to the spool."""
         if self._task is None:
             return
-        self._stopping = True
-        self._stop_called.set()
+        self._stopping.set()
         self._db_timeout = min(self._db_timeout, STOP_TIMEOUT_SECONDS)
         if self._queue.full():
             self._overflow.append(_STOP)  # type: ignore[arg-type] - the writer is awake anyway
@@ -148,7 +147,7 @@ class LogWriter:
         """Let a batch gather for the flush interval, or until stop() is called."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._flush_interval):
-                await self._stop_called.wait()
+                await self._stopping.wait()
 
     def _drain(self) -> list[Any]:
         batch: list[Any] = []
@@ -208,7 +207,7 @@ class LogWriter:
         database stays away the spool is not re-read on every batch: retries back off."""
         if self._spool.size() == 0:
             return True
-        if time.monotonic() < self._replay_after and not self._stopping:
+        if time.monotonic() < self._replay_after and not self._stopping.is_set():
             return False
         unreadable: list[bytes] = []
         slices = self._spool.read_slices(REPLAY_SLICE, unreadable)
@@ -280,7 +279,7 @@ async def insert_records(engine: AsyncEngine, records: list[Record], batch_size:
     executemany (no RETURNING: psycopg would parse one giant multi-row statement per batch,
     on the event loop), with the ids already present looked up first."""
     chunks = _chunks(_once_each(records), batch_size)
-    if engine.dialect.name == "postgresql" and all(ALL_COLUMNS.issubset(c[0]) for c in chunks):
+    if all(_by_copy(engine, chunk) for chunk in chunks):
         try:
             await _copy_fresh(engine, chunks)
             return
@@ -288,11 +287,16 @@ async def insert_records(engine: AsyncEngine, records: list[Record], batch_size:
             pass  # some ids are stored already: the next way skips them
     async with engine.begin() as connection:
         for chunk in chunks:
-            if engine.dialect.name == "postgresql" and ALL_COLUMNS.issubset(chunk[0]):
+            if _by_copy(engine, chunk):
                 inserted = await copy_new_rows(connection, chunk)
             else:
                 inserted = await _execute_new_rows(connection, chunk)
             await rollups.add(connection, aggregate(r for r in chunk if r["id"] in inserted))
+
+
+def _by_copy(engine: AsyncEngine, chunk: list[Record]) -> bool:
+    """Postgres takes a chunk by COPY when its records have every column."""
+    return engine.dialect.name == "postgresql" and ALL_COLUMNS.issubset(chunk[0])
 
 
 async def _copy_fresh(engine: AsyncEngine, chunks: list[list[Record]]) -> None:
