@@ -90,13 +90,11 @@ def at_most(requested: int | None, ceiling: int | None) -> int | None:
     return ceiling if requested is None else min(requested, ceiling)
 
 
-def expiry(
-    moment: datetime | None, now: datetime, granter: Principal | None = None
-) -> datetime | None:
+def expiry(moment: datetime | None, now: datetime, granter: Principal) -> datetime | None:
     """When the new key stops working: never after the key that creates it."""
     if moment is not None and moment <= now:
         raise InvalidRequest("expires_at must be in the future", param="expires_at")
-    ceiling = granter.expires_at if granter is not None else None
+    ceiling = granter.expires_at
     if ceiling is not None and (moment is None or moment > ceiling):
         return ceiling
     return moment
