@@ -167,14 +167,17 @@ async def load_directory(
         adapter = None if spec is None else make_adapter(spec, clients)
         if adapter is not None:
             adapters[row.name] = adapter
-    models = {m.id: m for b in builtins.values() for m in await b.list_models()}
+    models = await _builtin_models(builtins)
     models.update({m.id: m for m in stored if m.provider in adapters})
     return Directory(adapters, models, aliases, routes, settings)
 
 
+async def _builtin_models(builtins: Mapping[str, Provider]) -> dict[str, ModelInfo]:
+    return {m.id: m for b in builtins.values() for m in await b.list_models()}
+
+
 async def builtin_directory(builtins: Mapping[str, Provider]) -> Directory:
-    models = {m.id: m for b in builtins.values() for m in await b.list_models()}
-    return Directory(dict(builtins), models)
+    return Directory(dict(builtins), await _builtin_models(builtins))
 
 
 class DirectoryHolder:
