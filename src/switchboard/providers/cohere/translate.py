@@ -186,19 +186,14 @@ def sampling_to_wire(params: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def max_tokens_of(request: ChatRequest) -> int | None:
-    return request.max_tokens
-
-
 def to_wire(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     params = dict(request.params)
     body: dict[str, Any] = {
         "model": request.model,
         "messages": [message_to_wire(m) for m in request.messages],
     }
-    max_tokens = max_tokens_of(request)
-    if max_tokens is not None:
-        body["max_tokens"] = max_tokens
+    if request.max_tokens is not None:
+        body["max_tokens"] = request.max_tokens
     if request.temperature is not None:
         body["temperature"] = request.temperature
     body.update(sampling_to_wire(params))

@@ -261,10 +261,6 @@ def response_format_config(response_format: Any) -> dict[str, Any]:
     return config
 
 
-def max_tokens_of(request: ChatRequest) -> int | None:
-    return request.max_tokens
-
-
 def generation_config(request: ChatRequest) -> dict[str, Any]:
     params = request.params
     config: dict[str, Any] = {
@@ -274,9 +270,8 @@ def generation_config(request: ChatRequest) -> dict[str, Any]:
     }
     if request.temperature is not None:
         config["temperature"] = request.temperature
-    max_tokens = max_tokens_of(request)
-    if max_tokens is not None:
-        config["maxOutputTokens"] = max_tokens
+    if request.max_tokens is not None:
+        config["maxOutputTokens"] = request.max_tokens
     stop = params.get("stop")
     if stop:
         config["stopSequences"] = [stop] if isinstance(stop, str) else list(stop)
